@@ -1,0 +1,138 @@
+"""Command line: a thin layer over the library modules.
+
+Exit codes everywhere: 0 success (or conforms), 1 violations found, 2 error (bad input,
+unreadable file, bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from llm_atlas import __version__
+from llm_atlas.atlas import Layout, find_root, read_sources
+from llm_atlas.loading import SourceError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+def _layout(args) -> Layout:
+    return Layout(find_root(), graph=getattr(args, "graph", None))
+
+
+def cmd_validate(args) -> int:
+    from llm_atlas.validation import format_report, validate
+
+    layout = _layout(args)
+    dirs = [Path(p) for p in args.paths if Path(p).is_dir()]
+    files = [Path(p) for p in args.paths if not Path(p).is_dir()]
+    if len(dirs) > 1 or (dirs and files):
+        print("error: give one graph folder, or any number of graph files", file=sys.stderr)
+        return EXIT_ERROR
+    if dirs:
+        layout.graph = dirs[0]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    inside = [f for f in files if layout.graph.resolve() in f.resolve().parents]
+    sources = read_sources(layout, extra_files=[f for f in files if f not in inside])
+    problems = validate(sources, only_files=files or None)
+    sys.stdout.write(format_report(problems))
+    return EXIT_VIOLATIONS if problems else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from llm_atlas.build import BuildFailed, build
+
+    try:
+        summary = build(_layout(args), out=Path(args.out) if args.out else None, log=_progress)
+    except BuildFailed as failed:
+        sys.stdout.write(failed.report)
+        print("build failed: dist/ left as it was", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    print(summary.text())
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    from llm_atlas.query import QueryError, format_result, open_store, run_query
+
+    text = args.expression if args.expression is not None else Path(args.file).read_text(encoding="utf-8")
+    try:
+        store = open_store(_layout(args), log=_progress)
+        result = run_query(store, text)
+    except QueryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(format_result(result, args.format))
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from llm_atlas.query import open_store
+    from llm_atlas.stats import format_stats, stats
+
+    store = open_store(_layout(args), log=_progress)
+    sys.stdout.write(format_stats(stats(store)))
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    from llm_atlas.scaffold import ScaffoldError, new_entity
+
+    try:
+        path = new_entity(_layout(args), args.kind, args.slug)
+    except ScaffoldError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"wrote {path}: fill in every TODO, then run `llm-atlas validate {path}`")
+    return EXIT_OK
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="llm-atlas", description="Build, check and query the LLM Atlas.")
+    p.add_argument("--version", action="version", version=f"llm-atlas {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check graph files against the layout rules, shapes and check queries")
+    v.add_argument("paths", nargs="*", help="graph files to check (the whole graph gives context), or one graph folder; default: graph/")
+    v.set_defaults(func=cmd_validate)
+
+    b = sub.add_parser("build", help="validate, reason and write dist/ (atomically: a failed build keeps the old dist/)")
+    b.add_argument("--out", help="output folder (default: dist/ in the checkout)")
+    b.add_argument("--graph", help=argparse.SUPPRESS)
+    b.set_defaults(func=cmd_build)
+
+    q = sub.add_parser("query", help="run a SPARQL query on the built atlas (asserted + inferred)")
+    src = q.add_mutually_exclusive_group(required=True)
+    src.add_argument("file", nargs="?", help="a .rq file")
+    src.add_argument("-e", "--expression", help="the query text itself")
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json", "ttl"], default="table")
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("stats", help="counts per class, region, organisation type and organisational model")
+    s.set_defaults(func=cmd_stats)
+
+    n = sub.add_parser("new", help="write a skeleton entity file to fill in")
+    n.add_argument("kind", help="project, model, org, dataset, benchmark, leaderboard, framework, compute, partnership, license, forum, collaboration or publication")
+    n.add_argument("slug", help="kebab-case name, e.g. olmo-2-7b")
+    n.set_defaults(func=cmd_new)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SourceError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,160 @@
+"""Check the atlas: layout rules, SHACL shapes (pyshacl, the reference engine) and check queries.
+
+Every broken rule becomes a :class:`Problem` naming file, line, entity, rule and how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from llm_atlas.atlas import Sources
+from llm_atlas.loading import Problem
+from llm_atlas.namespaces import curie, sparql_prologue
+
+
+@dataclass(frozen=True)
+class CheckQuery:
+    """A lint query under queries/checks/: every row it returns is a violation."""
+
+    path: Path
+    rule: str
+    summary: str
+    message: str
+    text: str
+
+    @classmethod
+    def read(cls, path: Path) -> "CheckQuery":
+        text = path.read_text(encoding="utf-8")
+        headers = dict(re.findall(r"^#\+ (\w+): (.*)$", text, flags=re.M))
+        for key in ("summary", "message"):
+            if key not in headers:
+                raise ValueError(f"{path}: check query needs a '#+ {key}:' header")
+        return cls(path, path.stem.removesuffix("-violation"), headers["summary"], headers["message"], text)
+
+
+def check_queries(queries_dir: Path) -> list[CheckQuery]:
+    return [CheckQuery.read(p) for p in sorted((queries_dir / "checks").glob("*-violation.rq"))]
+
+
+def to_store(*graphs: Graph) -> ox.Store:
+    """An in-memory Oxigraph store holding the triples of ``graphs`` in its default graph."""
+    store = ox.Store()
+    data = b"".join(g.serialize(format="nt", encoding="utf-8") for g in graphs)
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def run_checks(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQuery, str, str | None]]:
+    """(check, entity, value) for each row of each check query."""
+    found = []
+    prologue = sparql_prologue()
+    for check in checks:
+        results = store.query(prologue + check.text)
+        has_value = any(v.value == "value" for v in results.variables)
+        for row in results:
+            value = row["value"] if has_value else None
+            found.append((check, row["entity"].value, None if value is None else value.value))
+    return found
+
+
+def shacl_report(sources: Sources, data: Graph, focus_nodes=None) -> Graph:
+    """pyshacl's results graph for ``data`` against the atlas shapes."""
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=sources.shapes,
+        ont_graph=sources.ontology,
+        inference="none",
+        allow_warnings=True,
+        focus_nodes=focus_nodes,
+    )
+    return results
+
+
+def shacl_problems(sources: Sources, results: Graph) -> list[Problem]:
+    problems = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        component = results.value(result, SH.sourceConstraintComponent)
+        shape = results.value(result, SH.sourceShape)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage) or ""
+        rule = f"{_shape_name(sources.shapes, shape)} {curie(component).removeprefix('sh:')}"
+        gf = sources.file_of(focus)
+        problems.append(Problem(
+            path=str(gf.path) if gf else "(no file)",
+            line=gf.line_of(focus) if gf else None,
+            entity=str(focus),
+            rule=rule,
+            message=str(message),
+            property=_path_text(results, path) if path is not None else None,
+            value=None if value is None else str(value),
+        ))
+    return problems
+
+
+def _shape_name(shapes: Graph, shape) -> str:
+    """The named node shape a (possibly blank) property shape belongs to, e.g. ``shapes:ModelShape``."""
+    if isinstance(shape, URIRef):
+        return curie(shape)
+    owner = shapes.value(predicate=SH.property, object=shape)
+    return curie(owner) if isinstance(owner, URIRef) else "shape"
+
+
+def _path_text(graph: Graph, path) -> str:
+    if isinstance(path, URIRef):
+        return curie(path)
+    items = list(graph.items(path))  # a sequence path, the only complex path the shapes use
+    return "/".join(curie(i) for i in items) if items else str(path)
+
+
+def validate(sources: Sources, *, only_files=None) -> list[Problem]:
+    """All problems of the atlas; with ``only_files``, only those about entities in them."""
+    data = sources.data_graph()
+    focus = None
+    if only_files is not None:
+        wanted = {Path(p).resolve() for p in only_files}
+        chosen = [gf for gf in sources.files if gf.path.resolve() in wanted]
+        focus = sorted({s for gf in chosen for s, _, _ in gf.triples if isinstance(s, URIRef)})
+    problems = list(sources.problems)
+    if focus != []:
+        problems += shacl_problems(sources, shacl_report(sources, data, focus_nodes=focus))
+    store = to_store(data, sources.ontology)
+    for check, entity, value in run_checks(check_queries(sources.layout.queries), store):
+        gf = sources.file_of(entity)
+        problems.append(Problem(str(gf.path) if gf else "(no file)", gf.line_of(URIRef(entity)) if gf else None,
+                                entity, check.rule, check.message, value=value))
+    if only_files is not None:
+        keep = {str(gf.path) for gf in sources.files if gf.path.resolve() in wanted}
+        problems = [p for p in problems if p.path in keep]
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.entity, p.rule, p.property or "", p.value or ""))
+
+
+def format_report(problems: list[Problem]) -> str:
+    """Problems grouped by file, then entity: one block per entity with its broken rules."""
+    if not problems:
+        return "conforms: no problems found\n"
+    by_file: dict[str, dict[str, list[Problem]]] = defaultdict(lambda: defaultdict(list))
+    for p in problems:
+        by_file[p.path][p.entity].append(p)
+    out = []
+    for path, entities in by_file.items():
+        out.append(f"{path}")
+        for entity, items in entities.items():
+            line = items[0].line
+            out.append(f"  {path}:{line or '?'}: {curie(entity)}")
+            for p in items:
+                prop = f" [{p.property}]" if p.property else ""
+                value = f" (value: {p.value})" if p.value else ""
+                out.append(f"    - {p.rule}{prop}{value}: {p.message}")
+    files = len(by_file)
+    out.append(f"{len(problems)} problem(s) in {files} file(s)")
+    return "\n".join(out) + "\n"
