@@ -62,11 +62,11 @@ def cmd_query(args) -> int:
     text = args.expression if args.expression is not None else Path(args.file).read_text(encoding="utf-8")
     try:
         store = open_store(_layout(args), log=_progress)
-        result = run_query(store, text)
+        output = format_result(run_query(store, text), args.format)
     except QueryError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
-    sys.stdout.write(format_result(result, args.format))
+    sys.stdout.write(output)
     return EXIT_OK
 
 

@@ -54,6 +54,7 @@ PREFIXES = {
     "collaboration": ID["collaboration/"],
     "publication": ID["publication/"],
     "spdx": SPDX_LICENSES,
+    "spdx-rdf": SPDX,
     "dcat": DCAT,
     "dcterms": DCTERMS,
     "fair4ml": FAIR4ML,

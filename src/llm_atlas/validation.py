@@ -67,10 +67,15 @@ def run_checks(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQue
 
 def shacl_report(sources: Sources, data: Graph, focus_nodes=None) -> Graph:
     """pyshacl's results graph for ``data`` against the atlas shapes."""
+    # The ontology and vocabularies go into the data graph itself: sh:class must see that
+    # vocab:pre-training is an atlas:LifecycleStage (pyshacl mixes ont_graph in only when inferring).
+    combined = Graph(bind_namespaces="none")
+    for graph in (data, sources.ontology):
+        for triple in graph:
+            combined.add(triple)
     _, results, _ = pyshacl.validate(
-        data,
+        combined,
         shacl_graph=sources.shapes,
-        ont_graph=sources.ontology,
         inference="none",
         allow_warnings=True,
         focus_nodes=focus_nodes,

@@ -1,0 +1,150 @@
+"""The build: read → validate → reason → write ``dist/``, atomically.
+
+``dist/`` holds, each as Turtle, N-Triples and JSON-LD:
+
+- ``ontology``: the ontology and SKOS vocabularies, stamped with this release's version IRI;
+- ``shapes``: the SHACL shapes;
+- ``asserted``: the curated instance data as written in ``graph/``;
+- ``full``: ontology + asserted + everything OWL RL infers (what the SPARQL endpoint serves);
+
+plus ``void.ttl`` (VoID statistics and a DCAT catalogue record) and ``SHA256SUMS``.
+Output depends only on the input files and ``atlas.toml``: the same input gives the same
+bytes. Everything is written to a sibling folder first and swapped in at the end, so a
+failed build leaves the previous ``dist/`` as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+
+from llm_atlas import __version__
+from llm_atlas.atlas import Layout, Sources, read_sources
+from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
+from llm_atlas.reasoning import infer
+from llm_atlas.serialize import FORMATS, canonical_bnodes, serialize
+from llm_atlas.validation import format_report, validate
+from llm_atlas.void import describe
+
+GRAPHS = ("ontology", "shapes", "asserted", "full")
+
+
+class BuildFailed(Exception):
+    def __init__(self, report: str):
+        super().__init__("the atlas does not validate")
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    files: dict[str, int] = field(default_factory=dict)  # name -> size in bytes
+    triples: dict[str, int] = field(default_factory=dict)  # graph -> triple count
+    inferred: int = 0
+    classes: Counter = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def text(self) -> str:
+        lines = [f"built {self.out} (llm-atlas {__version__})"]
+        lines.append("  triples: " + ", ".join(f"{g} {n}" for g, n in self.triples.items()) + f" (inferred {self.inferred})")
+        lines.append("  entities: " + ", ".join(f"{curie(c)} {n}" for c, n in sorted(self.classes.items(), key=lambda kv: curie(kv[0]))))
+        lines.append("  time: " + ", ".join(f"{step} {s:.2f}s" for step, s in self.seconds.items()))
+        lines.append(f"  files: {len(self.files)} ({sum(self.files.values())} bytes), checksums in SHA256SUMS")
+        return "\n".join(lines)
+
+
+def versioned_ontology(ontology: Graph, config: dict) -> Graph:
+    """The ontology as published: with owl:versionIRI, owl:versionInfo and the release date."""
+    g = Graph(bind_namespaces="none")
+    for triple in ontology:
+        g.add(triple)
+    onto = URIRef(ONTOLOGY_IRI)
+    g.add((onto, OWL.versionIRI, URIRef(f"{ONTOLOGY_IRI}/{__version__}")))
+    g.add((onto, OWL.versionInfo, Literal(__version__)))
+    g.add((onto, DCTERMS.modified, Literal(config["release"]["date"], datatype=XSD.date)))
+    return g
+
+
+def compile_graphs(sources: Sources) -> tuple[dict[str, Graph], int]:
+    """The four published graphs, and how many triples reasoning added."""
+    ontology = canonical_bnodes(versioned_ontology(sources.ontology, sources.layout.config))
+    shapes = canonical_bnodes(sources.shapes)
+    asserted = sources.data_graph()
+    inferred = infer(ontology, list(asserted) + list(ontology))
+    full = Graph(bind_namespaces="none")
+    for graph in (ontology, asserted):
+        for triple in graph:
+            full.add(triple)
+    for triple in inferred:
+        full.add(triple)
+    return {"ontology": ontology, "shapes": shapes, "asserted": asserted, "full": full}, len(inferred)
+
+
+def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) -> BuildResult:
+    """Validate the atlas and write its release files to ``out`` (default ``dist/``)."""
+    out = Path(out or layout.dist)
+    result = BuildResult(out)
+    clock = time.perf_counter()
+
+    def step(name):
+        nonlocal clock
+        now = time.perf_counter()
+        result.seconds[name] = now - clock
+        clock = now
+
+    log("reading ontology, shapes and graph files…")
+    sources = read_sources(layout)
+    step("parse")
+    log(f"validating {len(sources.files)} graph files…")
+    problems = validate(sources)
+    step("validate")
+    if problems:
+        raise BuildFailed(format_report(problems))
+    log("reasoning (OWL 2 RL rules of the atlas ontology)…")
+    graphs, result.inferred = compile_graphs(sources)
+    step("reason")
+    log("serialising…")
+    files: dict[str, bytes] = {}
+    for name in GRAPHS:
+        result.triples[name] = len(graphs[name])
+        for fmt, (suffix, _) in FORMATS.items():
+            files[name + suffix] = serialize(graphs[name], fmt)
+    files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS), "ttl")
+    files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
+    for cls in KINDS.values():
+        result.classes[cls] = len(set(graphs["full"].subjects(RDF.type, cls)))
+    step("serialise")
+    _write_atomically(out, files)
+    result.files = {name: len(data) for name, data in files.items()}
+    step("write")
+    return result
+
+
+def _write_atomically(out: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into a fresh sibling folder, then swap it in for ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.new-{os.getpid()}"
+    retired = out.parent / f".{out.name}.old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        if out.exists():
+            out.rename(retired)
+        staging.rename(out)
+    except BaseException:
+        if retired.exists() and not out.exists():
+            retired.rename(out)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""Run SPARQL on the built atlas with Oxigraph (the fast engine; rdflib stays the library API).
+
+The store's default graph is the full atlas (asserted + inferred + ontology); the asserted
+data, the ontology and the shapes are also there as named graphs (``GRAPHS``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from llm_atlas.atlas import Layout
+from llm_atlas.guard import QueryRefused, QuerySyntaxError, query_form
+from llm_atlas.namespaces import BASE, PREFIXES, curie
+
+# named graph IRI -> dist/ file it is loaded from
+GRAPHS = {
+    BASE + "graph/asserted": "asserted.nt",
+    BASE + "graph/ontology": "ontology.nt",
+    BASE + "graph/shapes": "shapes.nt",
+}
+DEFAULT_GRAPH_FILE = "full.nt"
+
+
+class QueryError(Exception):
+    """Anything that stops a query from giving results: refused, malformed, or failed."""
+
+
+def load_store(dist: Path, store: ox.Store | None = None) -> ox.Store:
+    """An Oxigraph store (in memory unless given) holding a built ``dist/``."""
+    store = store if store is not None else ox.Store()
+    store.bulk_load(path=str(dist / DEFAULT_GRAPH_FILE), format=ox.RdfFormat.N_TRIPLES)
+    for graph, name in GRAPHS.items():
+        if (dist / name).exists():
+            store.bulk_load(path=str(dist / name), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return store
+
+
+def open_store(layout: Layout, log=lambda message: None) -> ox.Store:
+    """The built atlas in memory; builds ``dist/`` first if there is none."""
+    if not (layout.dist / DEFAULT_GRAPH_FILE).exists():
+        from llm_atlas.build import build
+
+        log("no dist/ yet: building the atlas first…")
+        build(layout, log=log)
+    return load_store(layout.dist)
+
+
+def run_query(store: ox.Store, text: str):
+    """Results of a read-only query; QueryError if refused, malformed or failing."""
+    try:
+        query_form(text, allowed_graphs=frozenset(GRAPHS))
+        return store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+    except (QueryRefused, QuerySyntaxError) as err:
+        raise QueryError(str(err)) from None
+    except (SyntaxError, OSError, ValueError) as err:
+        raise QueryError(f"query failed: {err}") from None
+
+
+def rows(result) -> tuple[list[str], list[list]]:
+    """(variable names, rows of terms or None) of a SELECT result."""
+    names = [v.value for v in result.variables]
+    return names, [[solution[n] for n in names] for solution in result]
+
+
+def term_text(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def format_result(result, fmt: str) -> str:
+    """Text of a query result: table/csv/tsv/json for SELECT and ASK, Turtle for graphs."""
+    if isinstance(result, ox.QueryBoolean):
+        return json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
+    if isinstance(result, ox.QueryTriples):
+        return result.serialize(format=ox.RdfFormat.TURTLE).decode()
+    if fmt in ("json", "tsv"):
+        kind = ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.TSV
+        return result.serialize(format=kind).decode()
+    names, table = rows(result)
+    text_rows = [[term_text(t) for t in row] for row in table]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(text_rows)
+        return out.getvalue()
+    if fmt == "ttl":
+        raise QueryError("--format ttl is for CONSTRUCT and DESCRIBE queries")
+    widths = [max([len(n)] + [len(r[i]) for r in text_rows]) for i, n in enumerate(names)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in text_rows]
+    return "\n".join(out) + f"\n({len(text_rows)} row{'s' if len(text_rows) != 1 else ''})\n"

@@ -1,0 +1,42 @@
+"""Shared fixtures: the checkout, the fixture graph, and atlases built from both."""
+
+from pathlib import Path
+
+import pytest
+
+from llm_atlas.atlas import Layout
+from llm_atlas.build import build
+from llm_atlas.query import load_store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fixture_layout() -> Layout:
+    return Layout(ROOT, graph=FIXTURES / "graph")
+
+
+@pytest.fixture(scope="session")
+def fixture_dist(fixture_layout, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fixture") / "dist"
+    build(fixture_layout, out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_store(fixture_dist):
+    return load_store(fixture_dist)
+
+
+@pytest.fixture(scope="session")
+def atlas_dist(tmp_path_factory) -> Path:
+    """The real atlas (graph/), built once per test session."""
+    out = tmp_path_factory.mktemp("atlas") / "dist"
+    build(Layout(ROOT), out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def atlas_store(atlas_dist):
+    return load_store(atlas_dist)
