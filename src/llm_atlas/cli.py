@@ -123,6 +123,8 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", help="project, model, org, dataset, benchmark, leaderboard, framework, compute, partnership, license, forum, collaboration or publication")
     n.add_argument("slug", help="kebab-case name, e.g. olmo-2-7b")
     n.set_defaults(func=cmd_new)
+
+    # Publishing commands (serve, export-site) register themselves here.
     return p
 
 
