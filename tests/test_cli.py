@@ -121,3 +121,14 @@ def test_new_writes_a_skeleton_that_validates_only_once_filled(graph, capsys, mo
     assert main(["new", "model", "delta-2b"]) == 2
     assert main(["new", "model", "Not A Slug"]) == 2
     assert main(["new", "spaceship", "x"]) == 2
+
+
+def test_network_command_tables_exports_and_plots(tmp_path, capsys, monkeypatch, fixture_dist):
+    monkeypatch.setattr("llm_atlas.atlas.Layout.dist", property(lambda self: fixture_dist))
+    assert main(["network", "--kind", "organizations", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "organizations network: 6 nodes, 6 edges" in out and "organization:gamma-collective" in out
+    assert main(["network", "--kind", "projects", "--export", "gexf", str(tmp_path / "p.gexf"), "--plot", str(tmp_path / "p.svg")]) == 0
+    assert (tmp_path / "p.gexf").exists() and (tmp_path / "p.svg").exists()
+    assert main(["network", "--export", "dot", str(tmp_path / "x.dot")]) == 2
+    assert main(["network", "--plot", str(tmp_path / "x.pdf")]) == 2

@@ -34,7 +34,7 @@ from llm_atlas.serialize import FORMATS, canonical_bnodes, serialize
 from llm_atlas.validation import format_report, validate
 from llm_atlas.void import describe
 
-GRAPHS = ("ontology", "shapes", "asserted", "full")
+GRAPHS = ("ontology", "shapes", "asserted", "full", "analytics")
 
 
 class BuildFailed(Exception):
@@ -88,6 +88,18 @@ def compile_graphs(sources: Sources) -> tuple[dict[str, Graph], int]:
     return {"ontology": ontology, "shapes": shapes, "asserted": asserted, "full": full}, len(inferred)
 
 
+def analytics(graphs: dict[str, Graph], sources: Sources) -> Graph:
+    """The network analytics graph, checked against its own shape (never mixed into ``full``)."""
+    from llm_atlas.network import analytics_graph
+    from llm_atlas.validation import shacl_problems, shacl_report, to_store
+
+    graph = analytics_graph(to_store(graphs["full"]), sources.layout.config["release"]["date"])
+    problems = shacl_problems(sources, shacl_report(sources, graph))
+    if problems:
+        raise BuildFailed(format_report(problems))
+    return graph
+
+
 def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) -> BuildResult:
     """Validate the atlas and write its release files to ``out`` (default ``dist/``)."""
     out = Path(out or layout.dist)
@@ -111,6 +123,9 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
     log("reasoning (OWL 2 RL rules of the atlas ontology)…")
     graphs, result.inferred = compile_graphs(sources)
     step("reason")
+    log("network analytics…")
+    graphs["analytics"] = analytics(graphs, sources)
+    step("analytics")
     log("serialising…")
     files: dict[str, bytes] = {}
     for name in GRAPHS:

@@ -91,6 +91,35 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_network(args) -> int:
+    from llm_atlas import network
+    from llm_atlas.query import open_store
+
+    store = open_store(_layout(args), log=_progress)
+    if not (args.export or args.plot):
+        sys.stdout.write(network.format_summary(store, args.kind, args.top))
+        return EXIT_OK
+    g = network.build_network(store, args.kind)
+    if args.export:
+        fmt, path = args.export
+        try:
+            network.export(g, fmt, path)
+        except ValueError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    if args.plot:
+        from llm_atlas.netplot import plot
+
+        if Path(args.plot).suffix not in (".svg", ".png"):
+            print("error: --plot writes .svg or .png", file=sys.stderr)
+            return EXIT_ERROR
+        colour = "organizationalModel" if args.kind == "projects" else "kind"
+        plot(g, Path(args.plot), colour_by=args.colour or colour, labels=args.top, title=f"LLM Atlas: {args.kind}")
+        print(f"wrote {args.plot}")
+    return EXIT_OK
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -123,6 +152,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", help="project, model, org, dataset, benchmark, leaderboard, framework, compute, partnership, license, forum, collaboration or publication")
     n.add_argument("slug", help="kebab-case name, e.g. olmo-2-7b")
     n.set_defaults(func=cmd_new)
+
+    w = sub.add_parser("network", help="who builds with whom: centralities, communities, shared artefacts; export or plot")
+    w.add_argument("--kind", choices=["ecosystem", "organizations", "projects"], default="organizations")
+    w.add_argument("--top", type=int, default=15, help="rows in tables, labels in plots (default 15)")
+    w.add_argument("--export", nargs=2, metavar=("FORMAT", "FILE"), help="write graphml, gexf, json or csv to FILE")
+    w.add_argument("--plot", metavar="FILE", help="draw the network to FILE.svg or FILE.png")
+    w.add_argument("--colour", help="node attribute to colour by (kind, region, organizationalModel)")
+    w.set_defaults(func=cmd_network)
 
     # Publishing commands (serve, export-site) register themselves here.
     return p

@@ -22,6 +22,7 @@ GRAPHS = {
     BASE + "graph/asserted": "asserted.nt",
     BASE + "graph/ontology": "ontology.nt",
     BASE + "graph/shapes": "shapes.nt",
+    BASE + "graph/analytics": "analytics.nt",
 }
 DEFAULT_GRAPH_FILE = "full.nt"
 

@@ -1,0 +1,107 @@
+"""Network analysis on the fixture graph: values checked by hand, exports round-trip, plots are valid."""
+
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import networkx as nx
+import pytest
+from rdflib import Graph, URIRef
+
+from llm_atlas import network
+from llm_atlas.namespaces import ATLAS, ID
+from llm_atlas.netplot import plot
+from llm_atlas.validation import shacl_problems, shacl_report
+from llm_atlas.atlas import read_sources
+
+O = lambda slug: str(ID[f"org/{slug}"])
+P = lambda slug: str(ID[f"project/{slug}"])
+
+
+@pytest.fixture(scope="module")
+def orgs(fixture_store):
+    return network.organizations(fixture_store)
+
+
+def test_organisation_network_links_and_weights(orgs):
+    # alpha-lab and zeta-university share project alpha and the alpha-evaluation collaboration
+    assert orgs[O("alpha-lab")][O("zeta-university")]["weight"] == 2
+    assert sorted(orgs[O("alpha-lab")][O("zeta-university")]["shared"]) == [
+        str(ID["collaboration/alpha-evaluation"]), P("alpha")]
+    # the compute partnership links the provider with the project's developer
+    assert orgs.has_edge(O("delta-hpc"), O("alpha-lab"))
+    assert orgs.number_of_nodes() == 6 and orgs.number_of_edges() == 6
+
+
+def test_centralities_by_hand(orgs):
+    m = network.metrics(orgs)
+    # gamma-collective joins two pendants and the triangle; alpha-lab joins one pendant to it:
+    # betweenness = pairs through the node / C(5, 2)
+    assert m[O("gamma-collective")]["betweenness"] == 0.7
+    assert m[O("alpha-lab")]["betweenness"] == 0.4
+    assert m[O("zeta-university")]["betweenness"] == 0.0
+    assert (m[O("alpha-lab")]["degree"], m[O("alpha-lab")]["weightedDegree"]) == (3, 4)
+    assert (m[O("zeta-university")]["degree"], m[O("zeta-university")]["weightedDegree"]) == (2, 3)
+    assert m[O("alpha-lab")]["eigenvector"] > m[O("delta-hpc")]["eigenvector"] > 0
+
+
+def test_project_network_by_shared_artefacts(fixture_store):
+    g = network.projects(fixture_store)
+    assert g[P("alpha")][P("beta")]["weight"] == 3  # web-corpus, bench-qa, trainer-x
+    assert g[P("beta")][P("gamma")]["kinds"] == ["dataset", "framework"]
+    assert g[P("alpha")][P("gamma")]["shared"] == [str(ID["dataset/web-corpus"])]
+
+
+def test_most_shared_artefacts(fixture_store):
+    top = network.most_shared_artefacts(fixture_store, top=2)
+    assert top[0] == (str(ID["dataset/web-corpus"]), "dataset", 3)
+    assert top[1][2] == 2
+
+
+def test_bridges_between_organisational_models(fixture_store):
+    found = network.bridges(network.projects(fixture_store), "organizationalModel")
+    assert found[("vocab:single-company", "vocab:single-research-institute")] == 3
+
+
+def test_grassroots_vs_research_compute(fixture_store):
+    rows = {r[0]: r[1:] for r in network.compute_by_organizational_model(fixture_store)}
+    assert rows["vocab:non-profit-sponsored-grassroots"] == (1, 0, 1)  # a company cloud
+    assert rows["vocab:single-research-institute"] == (1, 1, 0)  # a public supercomputer
+
+
+@pytest.mark.parametrize("fmt, reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+@pytest.mark.parametrize("kind", network.KINDS)
+def test_exports_read_back_with_the_same_counts(fixture_store, tmp_path, fmt, reader, kind):
+    g = network.build_network(fixture_store, kind)
+    path = tmp_path / f"net.{fmt}"
+    network.export(g, fmt, path)
+    back = reader(path)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (g.number_of_nodes(), g.number_of_edges())
+
+
+def test_ecosystem_has_typed_nodes_and_edges(fixture_store):
+    g = network.ecosystem(fixture_store)
+    kinds = {d["kind"] for _, d in g.nodes(data=True)}
+    assert {"Project", "Organization", "Model", "Dataset", "Benchmark", "Leaderboard", "SoftwareFramework", "ComputeResource"} <= kinds
+    assert g.has_edge(str(ID["model/alpha-7b"]), str(ID["dataset/web-corpus"]), key="trainedOn")
+    assert g.has_edge(P("gamma"), str(ID["compute/sky-cloud"]), key="usesCompute")
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png"])
+def test_plot_writes_a_valid_picture(fixture_store, tmp_path, suffix):
+    path = plot(network.projects(fixture_store), tmp_path / f"map{suffix}", colour_by="organizationalModel")
+    data = path.read_bytes()
+    if suffix == ".png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        root = ElementTree.fromstring(data)
+        assert root.tag.endswith("svg") and b"Alpha" in data
+
+
+def test_analytics_graph_is_separate_and_valid(fixture_dist, fixture_layout):
+    analytics = Graph().parse(fixture_dist / "analytics.nt")
+    full = Graph().parse(fixture_dist / "full.nt")
+    assert not list(full.triples((None, ATLAS.betweennessCentrality, None)))
+    record = URIRef("https://w3id.org/llm-atlas/analytics/organizations/org/gamma-collective")
+    assert analytics.value(record, ATLAS.betweennessCentrality).toPython() == Decimal("0.7")
+    sources = read_sources(fixture_layout)
+    assert shacl_problems(sources, shacl_report(sources, analytics)) == []
