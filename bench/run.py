@@ -1,0 +1,259 @@
+"""Benchmarks of the atlas pipeline and store, with the naive alternatives measured in the same run.
+
+    .venv/bin/python bench/run.py                       # build, queries, validate-one, lineage at 1M
+    .venv/bin/python bench/run.py --lineage 1e6 1e7     # the Hub-scale lineage graph at 1M and 10M triples
+    .venv/bin/python bench/run.py --only build queries
+
+Writes bench/results/latest.json and prints a Markdown report (paste into docs/benchmarks.md).
+Not part of the test suite: numbers depend on the machine; ratios are what travel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from llm_atlas.atlas import Layout, read_sources  # noqa: E402
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- build
+
+def bench_build(repeat: int = 3) -> dict:
+    from llm_atlas.build import build
+
+    layout = Layout(ROOT)
+    ours = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeat):
+            total, result = timed(build, layout, out=Path(tmp) / "dist")
+            ours.append({"total": total, **result.seconds})
+    steps = {k: statistics.median(r[k] for r in ours) for k in ours[0]}
+    naive = naive_pipeline(layout)
+    return {"ours_median_s": steps, "naive_s": naive, "speedup": naive["total"] / steps["total"],
+            "triples_full": result.triples["full"]}
+
+
+def naive_pipeline(layout: Layout) -> dict:
+    """rdflib memory store + pyshacl + owlrl DeductiveClosure, library defaults."""
+    import owlrl
+    import pyshacl
+    from rdflib import Graph
+
+    out = {}
+    start = time.perf_counter()
+    data, onto, shapes = Graph(), Graph(), Graph()
+    for path in sorted(layout.graph.rglob("*.ttl")):
+        data.parse(path)
+    for path in layout.ontology_files():
+        onto.parse(path)
+    for path in layout.shape_files():
+        shapes.parse(path)
+    out["parse"] = time.perf_counter() - start
+    t, _ = timed(pyshacl.validate, data, shacl_graph=shapes, ont_graph=onto)
+    out["validate"] = t
+    full = Graph()
+    for g in (onto, data):
+        for triple in g:
+            full.add(triple)
+    t, _ = timed(owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand, full)
+    out["reason"] = t
+    start = time.perf_counter()
+    for fmt in ("turtle", "nt", "json-ld"):
+        full.serialize(format=fmt)
+    out["serialise"] = time.perf_counter() - start
+    out["total"] = sum(out.values())
+    return out
+
+
+# ---------------------------------------------------------------- queries
+
+def bench_queries(runs: int = 20) -> dict:
+    from rdflib import Dataset, Graph
+
+    from llm_atlas.build import build
+    from llm_atlas.query import load_store, run_query
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dist = Path(tmp) / "dist"
+        build(Layout(ROOT), out=dist)
+        store = load_store(dist)
+        graph = Graph().parse(dist / "full.nt")
+    results = {}
+    for path in sorted((ROOT / "queries" / "cq").glob("cq*.rq")):
+        text = path.read_text()
+        ox_times, raw_times, rdflib_times = [], [], []
+        for _ in range(runs):
+            t, res = timed(lambda: list(store.query(text)))
+            raw_times.append(t)
+        for _ in range(runs):
+            t, res = timed(lambda: list(run_query(store, text)))
+            ox_times.append(t)
+        for _ in range(max(3, runs // 4)):
+            t, res = timed(lambda: list(graph.query(text)))
+            rdflib_times.append(t)
+        results[path.stem] = {
+            "engine_median_ms": 1000 * statistics.median(raw_times),
+            "oxigraph_median_ms": 1000 * statistics.median(ox_times), "oxigraph_p95_ms": 1000 * percentile(ox_times, 0.95),
+            "rdflib_median_ms": 1000 * statistics.median(rdflib_times), "rdflib_p95_ms": 1000 * percentile(rdflib_times, 0.95),
+        }
+    return results
+
+
+# ---------------------------------------------------------------- contributors' loop
+
+def bench_validate_one(repeat: int = 3) -> dict:
+    from llm_atlas.validation import validate
+
+    layout = Layout(ROOT)
+    files = sorted(layout.graph.rglob("model/*.ttl")) or sorted(layout.graph.rglob("*.ttl"))
+    target = files[0]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        validate(read_sources(layout), only_files=[target])
+        times.append(time.perf_counter() - start)
+    return {"file": str(target.relative_to(ROOT)), "median_s": statistics.median(times)}
+
+
+# ---------------------------------------------------------------- lineage at Hub scale
+
+LOAD_SCRIPT = """
+import resource, sys, time, pyoxigraph as ox
+start = time.perf_counter()
+store = ox.Store(sys.argv[2])
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+store.flush(); store.optimize()
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+QUERY_SCRIPT = """
+import json, statistics, sys, time, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+out = {}
+for name, q in json.loads(sys.argv[2]).items():
+    times = []
+    for _ in range(5):
+        start = time.perf_counter(); rows = list(store.query(q)); times.append(time.perf_counter() - start)
+    out[name] = {"median_s": statistics.median(times), "rows": len(rows)}
+print(json.dumps(out))
+"""
+
+LINEAGE_QUERIES = {
+    "descendants_of_base": """SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
+        ?d <https://w3id.org/llm-atlas/ontology#derivedFrom>+ <https://w3id.org/llm-atlas/id/model/synthetic-1-0> }""",
+    "licence_drift_from_base": """SELECT ?d ?dl WHERE {
+        ?d <https://w3id.org/llm-atlas/ontology#derivedFrom>+ <https://w3id.org/llm-atlas/id/model/synthetic-1-0> ;
+           <https://w3id.org/llm-atlas/ontology#license> ?dl .
+        <https://w3id.org/llm-atlas/id/model/synthetic-1-0> <https://w3id.org/llm-atlas/ontology#license> ?bl .
+        FILTER (?dl != ?bl) }""",
+}
+
+
+def bench_lineage(size: float) -> dict:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from lineage import generate
+
+    work = Path(tempfile.mkdtemp(prefix="atlas-lineage-"))
+    try:
+        nt = work / "lineage.nt"
+        with nt.open("w") as fh:
+            gen_s, counts = timed(generate, int(size), out=fh)
+        store_dir = work / "store"
+        load = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(nt), str(store_dir)], capture_output=True, text=True, check=True)
+        load_s, peak = load.stdout.split()
+        size_bytes = sum(p.stat().st_size for p in store_dir.rglob("*") if p.is_file())
+        queries = subprocess.run([sys.executable, "-c", QUERY_SCRIPT, str(store_dir), json.dumps(LINEAGE_QUERIES)],
+                                 capture_output=True, text=True, check=True)
+        return {"target_triples": int(size), **counts, "generate_s": gen_s, "load_s": float(load_s),
+                "peak_rss_bytes": int(peak), "store_bytes": size_bytes, "queries": json.loads(queries.stdout)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- report
+
+def machine() -> dict:
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__, "pyoxigraph": pyoxigraph.__version__}
+
+
+def markdown(report: dict) -> str:
+    lines = [f"Machine: {report['machine']}", ""]
+    if "build" in report:
+        b = report["build"]
+        lines += ["### Build of the curated atlas", "", "| step | ours (median of 3) | naive (rdflib + pyshacl + owlrl) |", "|---|---|---|"]
+        for step in ("parse", "validate", "reason", "serialise", "total"):
+            lines.append(f"| {step} | {b['ours_median_s'].get(step, 0):.2f} s | {b['naive_s'].get(step, 0):.2f} s |")
+        lines += ["", f"Speed-up: {b['speedup']:.1f}× on {b['triples_full']} triples (full graph).", ""]
+    if "queries" in report:
+        lines += ["### Competency queries (in-process)", "",
+                  "Oxigraph through `run_query` (guard verdict cached after the first run) and bare `Store.query`; rdflib in-memory SPARQL on the same full graph.", "",
+                  "| query | Oxigraph guarded median / p95 | Oxigraph bare median | rdflib median / p95 | ratio rdflib / guarded |", "|---|---|---|---|---|"]
+        for name, q in report["queries"].items():
+            ratio = q["rdflib_median_ms"] / max(q["oxigraph_median_ms"], 1e-6)
+            lines.append(f"| {name} | {q['oxigraph_median_ms']:.2f} / {q['oxigraph_p95_ms']:.2f} ms | {q['engine_median_ms']:.2f} ms | {q['rdflib_median_ms']:.1f} / {q['rdflib_p95_ms']:.1f} ms | {ratio:.0f}× |")
+        lines.append("")
+    if "validate_one" in report:
+        v = report["validate_one"]
+        lines += ["### Contributors' loop", "", f"`validate` of one file ({v['file']}) in the context of the whole graph: {v['median_s']:.2f} s (median of 3).", ""]
+    for entry in report.get("lineage", []):
+        lines += [f"### Synthetic lineage graph, {entry['triples']:,} triples ({entry['models']:,} models, {entry['families']} families)", "",
+                  f"- generate: {entry['generate_s']:.1f} s; load into an on-disk Oxigraph store: {entry['load_s']:.1f} s",
+                  f"- peak memory of the loading process: {entry['peak_rss_bytes'] / 2**30:.2f} GiB; store on disk: {entry['store_bytes'] / 2**20:.0f} MiB"]
+        for name, q in entry["queries"].items():
+            lines.append(f"- {name}: {q['median_s'] * 1000:.1f} ms median of 5 ({q['rows']} rows)")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="LLM Atlas benchmarks")
+    parser.add_argument("--only", nargs="*", choices=["build", "queries", "validate_one", "lineage"])
+    parser.add_argument("--lineage", nargs="*", type=float, default=[1e6], help="sizes of the synthetic lineage graph in triples")
+    args = parser.parse_args(argv)
+    sections = set(args.only or ["build", "queries", "validate_one", "lineage"])
+    report = {"machine": machine()}
+    if "build" in sections:
+        report["build"] = bench_build()
+    if "queries" in sections:
+        report["queries"] = bench_queries()
+    if "validate_one" in sections:
+        report["validate_one"] = bench_validate_one()
+    if "lineage" in sections:
+        report["lineage"] = [bench_lineage(size) for size in args.lineage]
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    print(markdown(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
