@@ -1,0 +1,45 @@
+"""Coverage of the curated atlas never silently drops below the agreed minimums."""
+
+import pytest
+
+from llm_atlas.query import run_query
+
+MINIMUMS = {
+    "Project": 50, "Model": 120, "Dataset": 60, "Benchmark": 40, "Leaderboard": 12, "SoftwareFramework": 20,
+    "ComputeResource": 20, "ComputePartnership": 25, "Organization": 80, "CommunityForum": 20, "Collaboration": 40,
+}
+STUDY_ORGANIZATIONS = ["allen-institute-for-ai", "eleutherai", "cohere-labs", "hugging-face", "meta", "alibaba-cloud",
+                       "bigscience-workshop", "ai-singapore", "speakleash", "scb-10x", "fraunhofer-iais",
+                       "national-library-of-norway"]
+REGIONS = ["north-america", "europe", "middle-east", "africa", "south-asia", "southeast-asia", "east-asia", "latin-america"]
+
+
+def count(store, query):
+    return int(next(iter(run_query(store, query)))["n"].value)
+
+
+@pytest.mark.parametrize("cls, minimum", MINIMUMS.items())
+def test_minimum_count(atlas_store, cls, minimum):
+    assert count(atlas_store, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a atlas:{cls} }}") >= minimum
+
+
+@pytest.mark.parametrize("slug", STUDY_ORGANIZATIONS)
+def test_study_organisation_is_linked_to_the_study_with_a_project(atlas_store, slug):
+    query = f"""SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        <https://w3id.org/llm-atlas/id/org/{slug}> atlas:studiedIn ?study .
+        ?p a atlas:Project ; atlas:developedBy <https://w3id.org/llm-atlas/id/org/{slug}> ;
+           atlas:qualifiedOrganizationalModel ?assessment . }}"""
+    assert count(atlas_store, query) >= 1
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_region_has_a_project(atlas_store, region):
+    query = f"""SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        ?p a atlas:Project ; atlas:developedBy/atlas:country/skos:broader vocab:region-{region} }}"""
+    assert count(atlas_store, query) >= 1
+
+
+def test_every_model_has_the_core_facts_or_the_minimum_holds(atlas_store):
+    query = """SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {
+        ?m a atlas:Model ; atlas:huggingFaceId ?id ; atlas:parameterCount ?p ; atlas:releaseDate ?d ; atlas:license ?l }"""
+    assert count(atlas_store, query) >= MINIMUMS["Model"]
