@@ -6,9 +6,8 @@ BIN     = $(VENV)/bin
 
 .PHONY: run test build clean
 
-run: $(VENV)/.installed      ## build the atlas and serve it (main job)
-	$(BIN)/llm-atlas build
-	$(BIN)/llm-atlas stats
+run: $(VENV)/.installed      ## build the atlas and serve it on http://127.0.0.1:8000 (main job)
+	$(BIN)/llm-atlas serve
 
 test: $(VENV)/.installed     ## the full test suite
 	$(BIN)/python -m pytest

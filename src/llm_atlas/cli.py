@@ -13,6 +13,7 @@ from pathlib import Path
 from llm_atlas import __version__
 from llm_atlas.atlas import Layout, find_root, read_sources
 from llm_atlas.loading import SourceError
+from llm_atlas.serve.cli import add_commands as add_publishing_commands
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -161,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--colour", help="node attribute to colour by (kind, region, organizationalModel)")
     w.set_defaults(func=cmd_network)
 
-    # Publishing commands (serve, export-site) register themselves here.
+    add_publishing_commands(sub)  # serve, export-site
     return p
 
 
