@@ -7,7 +7,10 @@
 - ``asserted``: the curated instance data as written in ``graph/``;
 - ``full``: ontology + asserted + everything OWL RL infers (what the SPARQL endpoint serves);
 
-plus ``void.ttl`` (VoID statistics and a DCAT catalogue record) and ``SHA256SUMS``.
+plus ``void.ttl`` (VoID statistics and a DCAT catalogue record) and ``SHA256SUMS``; and
+``imported`` when the import area (``imported/`` beside ``graph/``) holds models imported
+from the Hugging Face Hub (see :mod:`llm_atlas.hub.area`: checked with its own shape,
+findings reported as warnings, never mixed into ``full``).
 Output depends only on the input files and ``atlas.toml``: the same input gives the same
 bytes. Everything is written to a sibling folder first and swapped in at the end, so a
 failed build leaves the previous ``dist/`` as it was.
@@ -51,12 +54,15 @@ class BuildResult:
     inferred: int = 0
     classes: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # findings on imported data (never fail the build)
 
     def text(self) -> str:
         lines = [f"built {self.out} (llm-atlas {__version__})"]
         lines.append("  triples: " + ", ".join(f"{g} {n}" for g, n in self.triples.items()) + f" (inferred {self.inferred})")
         lines.append("  entities: " + ", ".join(f"{curie(c)} {n}" for c, n in sorted(self.classes.items(), key=lambda kv: curie(kv[0]))))
         lines.append("  time: " + ", ".join(f"{step} {s:.2f}s" for step, s in self.seconds.items()))
+        if self.warnings:
+            lines.append(f"  imported data: {len(self.warnings)} warning(s), see above or `llm-atlas lineage report`")
         lines.append(f"  files: {len(self.files)} ({sum(self.files.values())} bytes), checksums in SHA256SUMS")
         return "\n".join(lines)
 
@@ -126,9 +132,12 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
     log("network analytics…")
     graphs["analytics"] = analytics(graphs, sources)
     step("analytics")
+    names = list(GRAPHS) + _imported(layout, graphs, result, log)
+    if "imported" in names:
+        step("imported")
     log("serialising…")
     files: dict[str, bytes] = {}
-    for name in GRAPHS:
+    for name in names:
         result.triples[name] = len(graphs[name])
         for fmt, (suffix, _) in FORMATS.items():
             files[name + suffix] = serialize(graphs[name], fmt)
@@ -141,6 +150,23 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
     result.files = {name: len(data) for name, data in files.items()}
     step("write")
     return result
+
+
+def _imported(layout: Layout, graphs: dict[str, Graph], result: BuildResult, log) -> list[str]:
+    """Load the import area (if any) into ``graphs["imported"]``; its findings are warnings."""
+    from llm_atlas.hub.area import DIST_NAME, area_of, check_imported, load_imported
+
+    imported = load_imported(area_of(layout.graph))
+    if imported is None:
+        return []
+    log(f"imported models: {len(imported)} triples from {area_of(layout.graph)}, checking their shape…")
+    result.warnings = [f.text() for f in check_imported(imported)]
+    for line in result.warnings[:20]:
+        log("  " + line)
+    if len(result.warnings) > 20:
+        log(f"  … {len(result.warnings) - 20} more warnings")
+    graphs[DIST_NAME] = imported
+    return [DIST_NAME]
 
 
 def _write_atomically(out: Path, files: dict[str, bytes]) -> None:

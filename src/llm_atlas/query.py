@@ -23,6 +23,7 @@ GRAPHS = {
     BASE + "graph/ontology": "ontology.nt",
     BASE + "graph/shapes": "shapes.nt",
     BASE + "graph/analytics": "analytics.nt",
+    BASE + "graph/imported": "imported.nt",  # models imported from the Hub (only if the build had any)
 }
 DEFAULT_GRAPH_FILE = "full.nt"
 
