@@ -9,6 +9,7 @@ Modules, one concern each:
 - ``workers``: the on-disk store and the pool of killable query worker processes;
 - ``sparql``: the SPARQL 1.1 Protocol (request parsing, service description);
 - ``pages``: what the HTML pages show, and the Jinja2 environment (autoescaped);
+- ``netmap``: the network maps (organisations, projects, ecosystem, neighbourhoods) as SVG;
 - ``app``: the Starlette application and its routes;
 - ``export``: the static site and its w3id-style redirect rules;
 - ``cli``: the ``serve`` and ``export-site`` commands.

@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, VOCAB_IRI
-from llm_atlas.serve import negotiation, pages, sparql
+from llm_atlas.serve import negotiation, netmap, pages, sparql
 from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Answer, Busy, Job, Limits, QueryTimeout, WorkerFailed, WorkerPool
 
@@ -65,6 +65,7 @@ class Atlas:
                                max_waiting=settings.max_waiting)
         self.env = pages.environment()
         self.questions = pages.questions(settings.queries)
+        self.networks = netmap.Networks(self.site.store)  # computed on the first page that needs them
         self._cq_tables: dict[str, dict] = {}
 
     def close(self) -> None:
@@ -172,7 +173,8 @@ def create_app(atlas: Atlas) -> Starlette:
             raise HTTPException(404, f"no entity {kind}/{slug} in the atlas")
         data_base = pages.data_path(iri, "")
         return atlas.render("entity.html", title=entity.label, entity=entity, formats=GRAPH_FORMATS,
-                            data_base=data_base, headers={"Link": _alternates(iri)})
+                            data_base=data_base, neighbourhood=atlas.networks.neighbourhood(iri),
+                            headers={"Link": _alternates(iri)})
 
     def entity_data(request: Request) -> Response:
         kind, name = request.path_params["kind"], request.path_params["name"]
@@ -229,6 +231,14 @@ def create_app(atlas: Atlas) -> Starlette:
         text = request.query_params.get("q", "").strip()[:MAX_SEARCH_CHARS]
         items = site.search(text) if text else []
         return atlas.render("list.html", title=f"Search: {text}" if text else "Search", items=items, query=text)
+
+    def network_page(request: Request) -> Response:
+        name = request.path_params.get("name", "organizations")
+        if name not in netmap.MAPS:
+            raise HTTPException(404, f"no network {name}; networks: {', '.join(netmap.MAPS)}")
+        if request.path_params.get("name") == "organizations":
+            return RedirectResponse("/" + netmap.path(name), 301)
+        return atlas.render("network.html", **netmap.context(atlas.networks, name))
 
     def gallery(request: Request) -> Response:
         items = [(q, atlas.cq_table(q)) for q in atlas.questions]
@@ -296,6 +306,8 @@ def create_app(atlas: Atlas) -> Starlette:
         Route("/vocab", vocabulary("vocab")),
         Route("/browse/{kind}", browse),
         Route("/search", search),
+        Route("/network", network_page),
+        Route("/network/{name}", network_page),
         Route("/cq", gallery),
         Route("/query", query_page),
         Route("/downloads", downloads),

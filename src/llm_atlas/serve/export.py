@@ -1,10 +1,11 @@
 """The whole site as static files, so the atlas can be published without a running server.
 
 ``export_site(dist, out)`` writes the pages (links relative, ``.html`` files: the folder
-works from a web server or straight from disk), every entity's data in four RDF formats,
-the ``dist/`` dumps, the stylesheet, and ``.htaccess`` redirect rules for a persistent-IRI
-resolver (w3id style): ``…/id/<kind>/<slug>`` answers 303 to the data file whose media type
-the Accept header names, else to the page. The query editor needs the SPARQL endpoint
+works from a web server or straight from disk), the network maps (SVG in the page),
+every entity's data in four RDF formats, the ``dist/`` dumps, the stylesheet and
+scripts, and ``.htaccess`` redirect rules for a persistent-IRI resolver (w3id style):
+``…/id/<kind>/<slug>`` answers 303 to the data file whose media type the Accept header
+names, else to the page. The query editor needs the SPARQL endpoint
 and is left out; the competency questions are exported with their results.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from llm_atlas.namespaces import KINDS
 from llm_atlas.query import load_store
-from llm_atlas.serve import negotiation, pages
+from llm_atlas.serve import negotiation, netmap, pages
 from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Job, Limits, execute
 
@@ -69,6 +70,7 @@ def export_site(dist: Path, out: Path, *, config: dict, queries: Path | None = N
     store = load_store(dist)
     site = pages.Site(store, dist=dist, config=config, queries=queries)
     env = pages.environment()
+    networks = netmap.Networks(store)
     written = 0
 
     def write(path: str, data: bytes | str) -> None:
@@ -97,7 +99,7 @@ def export_site(dist: Path, out: Path, *, config: dict, queries: Path | None = N
         if entity is None:
             continue
         render(path, "entity.html", title=entity.label, entity=entity, formats=GRAPH_FORMATS,
-               data_base=pages.data_path(iri, ""))
+               data_base=pages.data_path(iri, ""), neighbourhood=networks.neighbourhood(iri))
         triples = site.rdf(iri)
         for key, suffix, _ in GRAPH_FORMATS:
             write(pages.data_path(iri, suffix), write_graph(triples, key))
@@ -105,6 +107,9 @@ def export_site(dist: Path, out: Path, *, config: dict, queries: Path | None = N
         namespace = pages.ONTOLOGY_IRI + "#" if which == "ontology" else pages.VOCAB_IRI + "#"
         formats = [(key, f"downloads/ontology{negotiation.SUFFIX[key]}") for key in ("ttl", "nt", "jsonld")]
         render(which, "terms.html", title=title, namespace=namespace, terms=site.terms(which), formats=formats)
+    log("drawing the networks…")
+    for name in netmap.MAPS:
+        render(netmap.path(name), "network.html", **netmap.context(networks, name))
     log("running the competency questions…")
     items = []
     for question in pages.questions(queries):
