@@ -33,7 +33,7 @@ from llm_atlas import __version__
 from llm_atlas.atlas import Layout, Sources, read_sources
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
 from llm_atlas.reasoning import infer
-from llm_atlas.serialize import FORMATS, canonical_bnodes, serialize
+from llm_atlas.serialize import FORMATS, canonical_bnodes, serialize, serialize_all
 from llm_atlas.validation import format_report, validate
 from llm_atlas.void import describe
 
@@ -139,8 +139,8 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
     files: dict[str, bytes] = {}
     for name in names:
         result.triples[name] = len(graphs[name])
-        for fmt, (suffix, _) in FORMATS.items():
-            files[name + suffix] = serialize(graphs[name], fmt)
+        for fmt, data in serialize_all(graphs[name]).items():
+            files[name + FORMATS[fmt][0]] = data
     files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS), "ttl")
     files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
     for cls in KINDS.values():

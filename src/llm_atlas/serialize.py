@@ -45,17 +45,26 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
     Blank nodes must already carry canonical labels (see :func:`canonical_bnodes`).
     """
-    graph = _ordered(graph)
-    if fmt == "ttl":
-        return graph.serialize(format="turtle", encoding="utf-8")
-    if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode().splitlines()
-        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode()
-    if fmt == "jsonld":
+    return serialize_all(graph, [fmt])[fmt]
+
+
+def serialize_all(graph: Graph, formats=tuple(FORMATS)) -> dict[str, bytes]:
+    """``graph`` in each of ``formats``; the graph is ordered once for all of them."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; known: {', '.join(FORMATS)}")
+    ordered = _ordered(graph)
+    out = {}
+    if "ttl" in formats:
+        out["ttl"] = ordered.serialize(format="turtle", encoding="utf-8")
+    if "nt" in formats:
+        lines = ordered.serialize(format="nt", encoding="utf-8").decode().splitlines()
+        out["nt"] = ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode()
+    if "jsonld" in formats:
         context = {p: str(ns) for p, ns in PREFIXES.items()}
-        doc = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-        return (json.dumps(_sorted_jsonld(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-    raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+        doc = json.loads(ordered.serialize(format="json-ld", context=context, auto_compact=True))
+        out["jsonld"] = (json.dumps(_sorted_jsonld(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    return out
 
 
 def _sorted_jsonld(node, ordered=False):
