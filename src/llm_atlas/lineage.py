@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from llm_atlas.namespaces import PREFIXES, curie
+from llm_atlas.queryfile import required
 
 IMPORTED_FILE = "imported.nt"
 FULL_FILE = "full.nt"
@@ -40,13 +41,8 @@ class LineageCheck:
 
     @classmethod
     def read(cls, path: Path) -> "LineageCheck":
-        text = path.read_text(encoding="utf-8")
-        summary = re.search(r"^#\+ summary: (.+)$", text, flags=re.M)
-        explanation = re.search(r"^#\+ explanation: (.+(?:\n#\+   .+)*)", text, flags=re.M)
-        if not summary or not explanation:
-            raise ValueError(f"{path}: a lineage check needs '#+ summary:' and '#+ explanation:' headers")
-        words = re.sub(r"\n#\+\s+", " ", explanation.group(1)).strip()
-        return cls(path.stem.removesuffix("-warning"), summary.group(1).strip(), words, text)
+        text, found = required(path, "summary", "explanation")
+        return cls(path.stem.removesuffix("-warning"), found["summary"], found["explanation"], text)
 
 
 def lineage_checks(queries_dir: Path) -> list[LineageCheck]:

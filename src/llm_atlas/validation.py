@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, SH
 from llm_atlas.atlas import Sources
 from llm_atlas.loading import Problem
 from llm_atlas.namespaces import curie, sparql_prologue
+from llm_atlas.queryfile import required
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,8 @@ class CheckQuery:
 
     @classmethod
     def read(cls, path: Path) -> "CheckQuery":
-        text = path.read_text(encoding="utf-8")
-        headers = dict(re.findall(r"^#\+ (\w+): (.*)$", text, flags=re.M))
-        for key in ("summary", "message"):
-            if key not in headers:
-                raise ValueError(f"{path}: check query needs a '#+ {key}:' header")
-        return cls(path, path.stem.removesuffix("-violation"), headers["summary"], headers["message"], text)
+        text, found = required(path, "summary", "message")
+        return cls(path, path.stem.removesuffix("-violation"), found["summary"], found["message"], text)
 
 
 def check_queries(queries_dir: Path) -> list[CheckQuery]:
