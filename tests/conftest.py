@@ -40,3 +40,17 @@ def atlas_dist(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def atlas_store(atlas_dist):
     return load_store(atlas_dist)
+
+
+@pytest.fixture(scope="module")
+def client(atlas):
+    """An in-process HTTP client of the server app, for the module's own ``atlas`` fixture."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's TestClient asks for httpx2; httpx is what is packaged
+        from starlette.testclient import TestClient
+
+        from llm_atlas.serve.app import create_app
+
+        yield TestClient(create_app(atlas), follow_redirects=False)

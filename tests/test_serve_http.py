@@ -1,18 +1,13 @@
 """The web application in-process: SPARQL protocol, negotiation, redirects, errors, pages."""
 
 import json
-import warnings
 from pathlib import Path
 
 import pytest
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette's TestClient asks for httpx2; httpx is what is packaged
-    from starlette.testclient import TestClient
-
 from llm_atlas.atlas import Layout
 from llm_atlas.query import GRAPHS
-from llm_atlas.serve.app import Atlas, Settings, create_app
+from llm_atlas.serve.app import Atlas, Settings
 from llm_atlas.serve.workers import Limits, prepare_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,13 +25,6 @@ def atlas(fixture_dist, tmp_path_factory):
     atlas = Atlas(settings)
     yield atlas
     atlas.close()
-
-
-@pytest.fixture(scope="module")
-def client(atlas):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield TestClient(create_app(atlas), follow_redirects=False)
 
 
 def get(client, query, accept=None, **params):

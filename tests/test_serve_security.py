@@ -75,13 +75,6 @@ def atlas(fixture_dist, tmp_path_factory):
     atlas.close()
 
 
-@pytest.fixture(scope="module")
-def client(atlas):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield TestClient(create_app(atlas), follow_redirects=False)
-
-
 def test_the_canary_would_see_an_unguarded_service_call(canary):
     """Positive control: Oxigraph itself does fetch SERVICE IRIs, so the canary can tell."""
     before = len(canary.requests)
