@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                       # build, queries, validate-one, lineage at 1M
     .venv/bin/python bench/run.py --lineage 1e6 1e7     # the Hub-scale lineage graph at 1M and 10M triples
+    .venv/bin/python bench/run.py --only queries http   # endpoint latency and 1/8/32 concurrent clients
     .venv/bin/python bench/run.py --only build queries
 
 Writes bench/results/latest.json and prints a Markdown report (paste into docs/benchmarks.md).
@@ -193,6 +194,93 @@ def bench_lineage(size: float) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
+# ---------------------------------------------------------------- HTTP endpoint (loopback only)
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(conn, path: str) -> tuple[int, float]:
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - start
+
+
+def bench_http(runs: int = 20, duration: float = 30.0, clients=(1, 8, 32)) -> dict:
+    """Per-CQ latency through `llm-atlas serve`, then concurrent clients for ``duration`` seconds each."""
+    import http.client
+    import threading
+    import urllib.parse
+
+    from llm_atlas.build import build
+
+    tmp = Path(tempfile.mkdtemp(prefix="atlas-http-"))
+    dist = tmp / "dist"
+    build(Layout(ROOT), out=dist)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "llm_atlas", "serve", "--no-build", "--dist", str(dist),
+                               "--port", str(port), "--store", str(tmp / "store")], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                if _get(conn, "/sparql?query=" + urllib.parse.quote("ASK {}"))[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        paths = {p.stem: "/sparql?query=" + urllib.parse.quote(p.read_text())
+                 for p in sorted((ROOT / "queries" / "cq").glob("cq*.rq"))}
+        per_query = {}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for name, path in paths.items():
+            times = [_get(conn, path)[1] for _ in range(runs)]
+            per_query[name] = {"median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 0.95)}
+        load = {}
+        for n in clients:
+            latencies, errors, stop = [], [0], time.perf_counter() + duration
+            lock = threading.Lock()
+
+            def worker():
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                mine, bad, i = [], 0, 0
+                while time.perf_counter() < stop:
+                    path = list(paths.values())[i % len(paths)]
+                    i += 1
+                    try:
+                        status, t = _get(c, path)
+                    except OSError:
+                        status, t = 0, 0.0
+                        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    if status == 200:
+                        mine.append(t)
+                    else:
+                        bad += 1
+                with lock:
+                    latencies.extend(mine)
+                    errors[0] += bad
+
+            threads = [threading.Thread(target=worker) for _ in range(n)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            load[n] = {"requests": len(latencies), "errors": errors[0], "per_s": len(latencies) / duration,
+                       "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+                       "p95_ms": 1000 * percentile(latencies, 0.95) if latencies else None}
+        return {"per_query": per_query, "load": load, "duration_s": duration}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- report
 
 def machine() -> dict:
@@ -221,6 +309,20 @@ def markdown(report: dict) -> str:
             ratio = q["rdflib_median_ms"] / max(q["oxigraph_median_ms"], 1e-6)
             lines.append(f"| {name} | {q['oxigraph_median_ms']:.2f} / {q['oxigraph_p95_ms']:.2f} ms | {q['engine_median_ms']:.2f} ms | {q['rdflib_median_ms']:.1f} / {q['rdflib_p95_ms']:.1f} ms | {ratio:.0f}× |")
         lines.append("")
+    if "http" in report:
+        h = report["http"]
+        inproc = report.get("queries", {})
+        lines += ["### Through the HTTP endpoint (`llm-atlas serve`, loopback, keep-alive, JSON results)", "",
+                  "| query | HTTP median / p95 | in-process guarded median | target ≤ 1.5× in-process + 2 ms |", "|---|---|---|---|"]
+        for name, q in h["per_query"].items():
+            ref = inproc.get(name, {}).get("oxigraph_median_ms")
+            target = "—" if ref is None else ("met" if q["median_ms"] <= 1.5 * ref + 2 else "not met")
+            lines.append(f"| {name} | {q['median_ms']:.2f} / {q['p95_ms']:.2f} ms | {'—' if ref is None else f'{ref:.2f} ms'} | {target} |")
+        lines += ["", f"Concurrent clients, each cycling through the CQs for {h['duration_s']:.0f} s:", "",
+                  "| clients | requests | errors | requests/s | p50 | p95 |", "|---|---|---|---|---|---|"]
+        for n, r in h["load"].items():
+            lines.append(f"| {n} | {r['requests']} | {r['errors']} | {r['per_s']:.0f} | {r['p50_ms']:.1f} ms | {r['p95_ms']:.1f} ms |")
+        lines.append("")
     if "validate_one" in report:
         v = report["validate_one"]
         lines += ["### Contributors' loop", "", f"`validate` of one file ({v['file']}) in the context of the whole graph: {v['median_s']:.2f} s (median of 3).", ""]
@@ -236,15 +338,18 @@ def markdown(report: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="LLM Atlas benchmarks")
-    parser.add_argument("--only", nargs="*", choices=["build", "queries", "validate_one", "lineage"])
+    parser.add_argument("--only", nargs="*", choices=["build", "queries", "http", "validate_one", "lineage"])
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds per concurrency level in the http section")
     parser.add_argument("--lineage", nargs="*", type=float, default=[1e6], help="sizes of the synthetic lineage graph in triples")
     args = parser.parse_args(argv)
-    sections = set(args.only or ["build", "queries", "validate_one", "lineage"])
+    sections = set(args.only or ["build", "queries", "http", "validate_one", "lineage"])
     report = {"machine": machine()}
     if "build" in sections:
         report["build"] = bench_build()
     if "queries" in sections:
         report["queries"] = bench_queries()
+    if "http" in sections:
+        report["http"] = bench_http(duration=args.duration)
     if "validate_one" in sections:
         report["validate_one"] = bench_validate_one()
     if "lineage" in sections:
