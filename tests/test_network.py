@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from llm_atlas import network
 from llm_atlas.namespaces import ATLAS, ID
 from llm_atlas.netplot import plot
-from llm_atlas.validation import shacl_problems, shacl_report
+from llm_atlas.validation import shacl_problems, shacl_results
 from llm_atlas.atlas import read_sources
 
 O = lambda slug: str(ID[f"org/{slug}"])
@@ -104,4 +104,4 @@ def test_analytics_graph_is_separate_and_valid(fixture_dist, fixture_layout):
     record = URIRef("https://w3id.org/llm-atlas/analytics/organizations/org/gamma-collective")
     assert analytics.value(record, ATLAS.betweennessCentrality).toPython() == Decimal("0.7")
     sources = read_sources(fixture_layout)
-    assert shacl_problems(sources, shacl_report(sources, analytics)) == []
+    assert shacl_problems(sources, shacl_results(sources, analytics)) == []

@@ -11,7 +11,7 @@ from llm_atlas.atlas import Layout, read_sources
 from llm_atlas.build import compile_graphs
 from llm_atlas.query import run_query
 from llm_atlas.reasoning import UnsupportedAxiom, infer
-from llm_atlas.validation import shacl_problems, shacl_report
+from llm_atlas.validation import shacl_problems, shacl_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,4 +99,4 @@ def test_the_inferred_graph_still_conforms(fixture_layout):
     data = Graph()
     for t in set(graphs["full"]) - set(graphs["ontology"]):
         data.add(t)
-    assert shacl_problems(sources, shacl_report(sources, data)) == []
+    assert shacl_problems(sources, shacl_results(sources, data)) == []

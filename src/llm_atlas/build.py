@@ -97,10 +97,10 @@ def compile_graphs(sources: Sources) -> tuple[dict[str, Graph], int]:
 def analytics(graphs: dict[str, Graph], sources: Sources) -> Graph:
     """The network analytics graph, checked against its own shape (never mixed into ``full``)."""
     from llm_atlas.network import analytics_graph
-    from llm_atlas.validation import shacl_problems, shacl_report, to_store
+    from llm_atlas.validation import shacl_problems, shacl_results, to_store
 
     graph = analytics_graph(to_store(graphs["full"]), sources.layout.config["release"]["date"])
-    problems = shacl_problems(sources, shacl_report(sources, graph))
+    problems = shacl_problems(sources, shacl_results(sources, graph))
     if problems:
         raise BuildFailed(format_report(problems))
     return graph

@@ -1,4 +1,4 @@
-"""Check the atlas: layout rules, SHACL shapes (pyshacl, the reference engine) and check queries.
+"""Check the atlas: layout rules, SHACL shapes (our engine; pyshacl is the reference) and check queries.
 
 Every broken rule becomes a :class:`Problem` naming file, line, entity, rule and how to fix it.
 """
@@ -15,6 +15,7 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from llm_atlas import shacl
 from llm_atlas.atlas import Sources
 from llm_atlas.loading import Problem
 from llm_atlas.namespaces import curie, sparql_prologue
@@ -62,43 +63,48 @@ def run_checks(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQue
     return found
 
 
-def shacl_report(sources: Sources, data: Graph, focus_nodes=None) -> Graph:
-    """pyshacl's results graph for ``data`` against the atlas shapes."""
-    # The ontology and vocabularies go into the data graph itself: sh:class must see that
+ENGINES = ("fast", "pyshacl")
+
+
+def shacl_results(sources: Sources, data: Graph, focus_nodes=None, engine: str = "fast") -> list[shacl.Result]:
+    """Violations of the atlas shapes in ``data``, by our engine or by pyshacl (the reference)."""
+    # The ontology and vocabularies are part of the data: sh:class must see that
     # vocab:pre-training is an atlas:LifecycleStage (pyshacl mixes ont_graph in only when inferring).
+    if engine == "fast":
+        return shacl.validate([data, sources.ontology], shacl.compile_shapes(sources.shapes), focus_nodes=focus_nodes)
+    if engine != "pyshacl":
+        raise ValueError(f"unknown SHACL engine {engine!r}; known: {', '.join(ENGINES)}")
     combined = Graph(bind_namespaces="none")
     for graph in (data, sources.ontology):
         for triple in graph:
             combined.add(triple)
-    _, results, _ = pyshacl.validate(
-        combined,
-        shacl_graph=sources.shapes,
-        inference="none",
-        allow_warnings=True,
-        focus_nodes=focus_nodes,
-    )
-    return results
+    _, report, _ = pyshacl.validate(combined, shacl_graph=sources.shapes, inference="none",
+                                    allow_warnings=True, focus_nodes=focus_nodes)
+    return [_from_report(report, r) for r in report.subjects(RDF.type, SH.ValidationResult)]
 
 
-def shacl_problems(sources: Sources, results: Graph) -> list[Problem]:
+def _from_report(report: Graph, result) -> shacl.Result:
+    path = report.value(result, SH.resultPath)
+    if path is not None and not isinstance(path, URIRef):
+        path = tuple(report.items(path))  # a sequence path, the only complex path the shapes use
+    return shacl.Result(report.value(result, SH.focusNode), path, report.value(result, SH.sourceConstraintComponent),
+                        report.value(result, SH.sourceShape), report.value(result, SH.value),
+                        str(report.value(result, SH.resultMessage) or ""))
+
+
+def shacl_problems(sources: Sources, results: list[shacl.Result]) -> list[Problem]:
     problems = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        component = results.value(result, SH.sourceConstraintComponent)
-        shape = results.value(result, SH.sourceShape)
-        value = results.value(result, SH.value)
-        message = results.value(result, SH.resultMessage) or ""
-        rule = f"{_shape_name(sources.shapes, shape)} {curie(component).removeprefix('sh:')}"
-        gf = sources.file_of(focus)
+    for r in results:
+        rule = f"{_shape_name(sources.shapes, r.shape)} {curie(r.component).removeprefix('sh:')}"
+        gf = sources.file_of(r.focus)
         problems.append(Problem(
             path=str(gf.path) if gf else "(no file)",
-            line=gf.line_of(focus) if gf else None,
-            entity=str(focus),
+            line=gf.line_of(r.focus) if gf else None,
+            entity=str(r.focus),
             rule=rule,
-            message=str(message),
-            property=_path_text(results, path) if path is not None else None,
-            value=None if value is None else str(value),
+            message=r.message,
+            property=_path_text(r.path) if r.path is not None else None,
+            value=None if r.value is None else str(r.value),
         ))
     return problems
 
@@ -111,14 +117,11 @@ def _shape_name(shapes: Graph, shape) -> str:
     return curie(owner) if isinstance(owner, URIRef) else "shape"
 
 
-def _path_text(graph: Graph, path) -> str:
-    if isinstance(path, URIRef):
-        return curie(path)
-    items = list(graph.items(path))  # a sequence path, the only complex path the shapes use
-    return "/".join(curie(i) for i in items) if items else str(path)
+def _path_text(path) -> str:
+    return "/".join(curie(step) for step in path) if isinstance(path, tuple) else curie(path)
 
 
-def validate(sources: Sources, *, only_files=None) -> list[Problem]:
+def validate(sources: Sources, *, only_files=None, engine: str = "fast") -> list[Problem]:
     """All problems of the atlas; with ``only_files``, only those about entities in them."""
     data = sources.data_graph()
     focus = None
@@ -128,7 +131,7 @@ def validate(sources: Sources, *, only_files=None) -> list[Problem]:
         focus = sorted({s for gf in chosen for s, _, _ in gf.triples if isinstance(s, URIRef)})
     problems = list(sources.problems)
     if focus != []:
-        problems += shacl_problems(sources, shacl_report(sources, data, focus_nodes=focus))
+        problems += shacl_problems(sources, shacl_results(sources, data, focus_nodes=focus, engine=engine))
     store = to_store(data, sources.ontology)
     for check, entity, value in run_checks(check_queries(sources.layout.queries), store):
         gf = sources.file_of(entity)
