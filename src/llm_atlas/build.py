@@ -33,7 +33,7 @@ from llm_atlas import __version__
 from llm_atlas.atlas import Layout, Sources, read_sources
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
 from llm_atlas.reasoning import infer
-from llm_atlas.serialize import FORMATS, canonical_bnodes, serialize, serialize_all
+from llm_atlas.serialize import FORMATS, serialize, serialize_all
 from llm_atlas.validation import format_report, validate
 from llm_atlas.void import describe
 
@@ -81,8 +81,9 @@ def versioned_ontology(ontology: Graph, config: dict) -> Graph:
 
 def compile_graphs(sources: Sources) -> tuple[dict[str, Graph], int]:
     """The four published graphs, and how many triples reasoning added."""
-    ontology = canonical_bnodes(versioned_ontology(sources.ontology, sources.layout.config))
-    shapes = canonical_bnodes(sources.shapes)
+    # Blank nodes (property shapes, OWL lists) carry stable labels from parsing (loading._stable_bnodes).
+    ontology = versioned_ontology(sources.ontology, sources.layout.config)
+    shapes = sources.shapes
     asserted = sources.data_graph()
     inferred = infer(ontology, list(asserted) + list(ontology))
     full = Graph(bind_namespaces="none")

@@ -83,10 +83,27 @@ def parse_turtle(path: Path, text: str | None = None) -> list[tuple]:
     data = path.read_bytes() if text is None else text.encode()
     try:
         quads = ox.parse(input=data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        return [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads]
+        triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads]
     except SyntaxError as err:
         message = re.sub(r"^Parser error at line \d+ column \d+: ", "", err.msg)
         raise SourceError(path, err.lineno, err.offset, message) from None
+    return _stable_bnodes(path, triples)
+
+
+def _stable_bnodes(path: Path, triples: list[tuple]) -> list[tuple]:
+    """Blank nodes relabelled by file and order of appearance (the parser's labels are random),
+    so that the same files always give the same bytes in ``dist/``."""
+    labels: dict = {}
+    stem = re.sub(r"[^A-Za-z0-9]", "", f"{path.parent.name}{path.stem}")
+
+    def stable(term):
+        if not isinstance(term, BNode):
+            return term
+        if term not in labels:
+            labels[term] = BNode(f"{stem}b{len(labels)}")
+        return labels[term]
+
+    return [(stable(s), p, stable(o)) for s, p, o in triples]
 
 
 def load_graph(paths, *, bind=True) -> Graph:

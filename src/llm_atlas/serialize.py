@@ -1,17 +1,19 @@
 """Canonical serialisation: the same graph always gives the same bytes, in every format.
 
-rdflib's Turtle output is ordered, but its N-Triples and JSON-LD follow set order,
-which changes between processes; blank-node labels are random. So: blank nodes get
-canonical labels (rdflib.compare), N-Triples lines are sorted, JSON-LD nodes and
-values are sorted. One table says which formats exist and how they are written.
+Oxigraph writes all three formats (rdflib's writers took ~2 s of every build). Order is
+made canonical here: N-Triples lines are sorted, and Turtle and JSON-LD are written from
+the triples in that sorted order, with the atlas prefix table. Blank-node labels must be
+stable already: :func:`llm_atlas.loading.parse_turtle` labels them by file and position.
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
-from rdflib import BNode, Graph
-from rdflib.compare import to_canonical_graph
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from llm_atlas.namespaces import PREFIXES
 
@@ -21,30 +23,45 @@ FORMATS = {
     "nt": (".nt", "application/n-triples"),
     "jsonld": (".jsonld", "application/ld+json"),
 }
+_PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda kv: -len(kv[1]))  # longest match first
+_TYPE, _STRING = str(RDF.type), str(XSD.string)
 
 
-def canonical_bnodes(graph: Graph) -> Graph:
-    """``graph`` with blank nodes relabelled canonically (content-derived, stable across runs)."""
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
-        return graph
-    return to_canonical_graph(graph)
+def to_oxigraph(term):
+    """The Oxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(term, language=term.language)
+        return ox.Literal(term, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _ordered(graph: Graph) -> Graph:
-    """A copy bound to the atlas prefix table, triples inserted in sorted order."""
-    out = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns)
-    for triple in sorted(graph):
-        out.add(triple)
-    return out
+def oxigraph_triples(graph: Graph) -> list:
+    """The triples of an rdflib graph as Oxigraph triples (each distinct term converted once)."""
+    cache: dict = {}
+
+    def convert(term):
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_oxigraph(term)
+        return found
+
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+
+
+def _sorted_triples(graph: Graph) -> tuple[bytes, list]:
+    """(canonical N-Triples, the Oxigraph triples in that order)."""
+    lines = sorted(set(ox.serialize(oxigraph_triples(graph), format=ox.RdfFormat.N_TRIPLES).decode().splitlines()))
+    nt = ("\n".join(lines) + "\n").encode() if lines else b""
+    return nt, list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
 
 
 def serialize(graph: Graph, fmt: str) -> bytes:
-    """Bytes of ``graph`` in ``fmt`` (a key of FORMATS), identical for identical graphs.
-
-    Blank nodes must already carry canonical labels (see :func:`canonical_bnodes`).
-    """
+    """Bytes of ``graph`` in ``fmt`` (a key of FORMATS), identical for identical graphs."""
     return serialize_all(graph, [fmt])[fmt]
 
 
@@ -53,28 +70,53 @@ def serialize_all(graph: Graph, formats=tuple(FORMATS)) -> dict[str, bytes]:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}; known: {', '.join(FORMATS)}")
-    ordered = _ordered(graph)
+    nt, triples = _sorted_triples(graph)
     out = {}
     if "ttl" in formats:
-        out["ttl"] = ordered.serialize(format="turtle", encoding="utf-8")
+        out["ttl"] = _turtle(triples)
     if "nt" in formats:
-        lines = ordered.serialize(format="nt", encoding="utf-8").decode().splitlines()
-        out["nt"] = ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode()
+        out["nt"] = nt
     if "jsonld" in formats:
-        context = {p: str(ns) for p, ns in PREFIXES.items()}
-        doc = json.loads(ordered.serialize(format="json-ld", context=context, auto_compact=True))
-        out["jsonld"] = (json.dumps(_sorted_jsonld(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+        out["jsonld"] = (json.dumps(_jsonld(triples), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
     return out
 
 
-def _sorted_jsonld(node, ordered=False):
-    """Sort JSON-LD nodes and value arrays; ``@list`` arrays are RDF lists and keep their order."""
-    if isinstance(node, dict):
-        out = {k: _sorted_jsonld(v, ordered=(k == "@list")) for k, v in node.items()}
-        if "@graph" in out and isinstance(out["@graph"], list):
-            out["@graph"] = sorted(out["@graph"], key=lambda n: (n.get("@id", ""), json.dumps(n, sort_keys=True)))
-        return out
-    if isinstance(node, list):
-        items = [_sorted_jsonld(v) for v in node]
-        return items if ordered else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
-    return node
+def _turtle(triples: list) -> bytes:
+    """Turtle with the prefix table (Oxigraph declares prefixes in hash order: sort them)."""
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(_PREFIXES)).decode()
+    lines = text.splitlines(keepends=True)
+    head = [line for line in lines if line.startswith("@prefix ")]
+    return ("".join(sorted(head)) + "".join(lines[len(head):])).encode()
+
+
+@lru_cache(maxsize=65536)
+def _compact(iri: str) -> str:
+    for prefix, ns in _PREFIXES:
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _jsonld(triples: list) -> dict:
+    """A compacted JSON-LD document: the prefix table as context, one node object per subject."""
+    nodes: dict = {}
+    for t in triples:
+        s = _compact(t.subject.value) if isinstance(t.subject, ox.NamedNode) else f"_:{t.subject.value}"
+        node = nodes.setdefault(s, {"@id": s})
+        o = t.object
+        if t.predicate.value == _TYPE and not isinstance(o, ox.Literal):
+            node.setdefault("@type", []).append(_compact(o.value) if isinstance(o, ox.NamedNode) else f"_:{o.value}")
+            continue
+        if isinstance(o, ox.NamedNode):
+            value = {"@id": _compact(o.value)}
+        elif isinstance(o, ox.BlankNode):
+            value = {"@id": f"_:{o.value}"}
+        elif o.language:
+            value = {"@value": o.value, "@language": o.language}
+        elif o.datatype.value == _STRING:
+            value = o.value
+        else:
+            value = {"@value": o.value, "@type": _compact(o.datatype.value)}
+        node.setdefault(_compact(t.predicate.value), []).append(value)
+    # Subjects, and the values of each property, come in the sorted N-Triples order: stable.
+    return {"@context": dict(_PREFIXES), "@graph": list(nodes.values())}

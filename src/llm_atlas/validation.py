@@ -20,6 +20,7 @@ from llm_atlas.atlas import Sources
 from llm_atlas.loading import Problem
 from llm_atlas.namespaces import curie, sparql_prologue
 from llm_atlas.queryfile import required
+from llm_atlas.serialize import oxigraph_triples
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,7 @@ def check_queries(queries_dir: Path) -> list[CheckQuery]:
 def to_store(*graphs: Graph) -> ox.Store:
     """An in-memory Oxigraph store holding the triples of ``graphs`` in its default graph."""
     store = ox.Store()
-    data = b"".join(g.serialize(format="nt", encoding="utf-8") for g in graphs)
-    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_extend(ox.Quad(*triple) for graph in graphs for triple in oxigraph_triples(graph))
     return store
 
 
