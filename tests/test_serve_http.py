@@ -323,3 +323,11 @@ def test_query_page_shows_construct_results_as_triples_with_graph_downloads(clie
     assert r.status_code == 200
     assert "<th>subject</th><th>predicate</th><th>object</th>" in r.text
     assert "/sparql?format=ttl&amp;query=" in r.text and "format=csv" not in r.text
+
+
+def test_the_full_graph_name_a_pushed_store_uses_is_our_default_graph(client):
+    """`llm-atlas push` names the default graph …/graph/full; the same request works here."""
+    plain = get(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    named = get(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"default-graph-uri": "https://w3id.org/llm-atlas/graph/full"})
+    assert named.status_code == 200
+    assert named.json()["results"]["bindings"] == plain.json()["results"]["bindings"]

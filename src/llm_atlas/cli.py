@@ -40,7 +40,7 @@ def cmd_validate(args) -> int:
         return EXIT_ERROR
     inside = [f for f in files if layout.graph.resolve() in f.resolve().parents]
     sources = read_sources(layout, extra_files=[f for f in files if f not in inside])
-    problems = validate(sources, only_files=files or None)
+    problems = validate(sources, only_files=files or None, engine=args.engine)
     sys.stdout.write(format_report(problems))
     return EXIT_VIOLATIONS if problems else EXIT_OK
 
@@ -122,6 +122,30 @@ def cmd_network(args) -> int:
     return EXIT_OK
 
 
+def cmd_push(args) -> int:
+    import os
+
+    from llm_atlas.push import PushError, push
+
+    user = args.user if args.user is not None else os.environ.get("LLM_ATLAS_STORE_USER")
+    password = args.password if args.password is not None else os.environ.get("LLM_ATLAS_STORE_PASSWORD")
+    if (user is None) != (password is None):
+        print("error: give both a user and a password (--user/--password or LLM_ATLAS_STORE_USER/PASSWORD), or neither", file=sys.stderr)
+        return EXIT_ERROR
+    if args.timeout <= 0:
+        print("error: --timeout must be positive", file=sys.stderr)
+        return EXIT_ERROR
+    dist = Path(args.dist) if args.dist else _layout(args).dist
+    try:
+        sent = push(dist, args.store, user=user, password=password, timeout=args.timeout, log=_progress)
+    except PushError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"pushed {dist} to {args.store}: {sum(s.method == 'PUT' for s in sent)} graphs replaced, "
+          f"{sum(s.triples for s in sent)} triples in {sum(s.seconds for s in sent):.1f} s")
+    return EXIT_OK
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -133,6 +157,8 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check graph files against the layout rules, shapes and check queries")
     v.add_argument("paths", nargs="*", help="graph files to check (the whole graph gives context), or one graph folder; default: graph/")
+    v.add_argument("--engine", choices=("fast", "pyshacl"), default="fast",
+                   help="SHACL engine: our fast one (default) or pyshacl, the reference")
     v.set_defaults(func=cmd_validate)
 
     b = sub.add_parser("build", help="validate, reason and write dist/ (atomically: a failed build keeps the old dist/)")
@@ -162,6 +188,16 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--plot", metavar="FILE", help="draw the network to FILE.svg or FILE.png")
     w.add_argument("--colour", help="node attribute to colour by (kind, region, organizationalModel)")
     w.set_defaults(func=cmd_network)
+
+    u = sub.add_parser("push", help="replace the atlas's graphs in a SPARQL 1.1 Graph Store (Virtuoso, Fuseki, GraphDB, "
+                                    "Oxigraph server…) with the built dist/, one HTTP PUT per graph")
+    u.add_argument("--store", required=True, metavar="URL", help="the store's Graph Store Protocol endpoint, e.g. "
+                   "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso); graphs are sent to URL?graph=IRI")
+    u.add_argument("--user", help="user for HTTP Basic or Digest authentication (default: $LLM_ATLAS_STORE_USER)")
+    u.add_argument("--password", help="its password (default: $LLM_ATLAS_STORE_PASSWORD, which keeps it out of the process list)")
+    u.add_argument("--dist", metavar="PATH", help="the built release to push (default: dist/ in the checkout)")
+    u.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the store's answer to each request (default 300)")
+    u.set_defaults(func=cmd_push)
 
     add_publishing_commands(sub)  # serve, export-site
     add_reuse_commands(sub)  # import huggingface, lineage report

@@ -26,6 +26,9 @@ GRAPHS = {
     BASE + "graph/imported": "imported.nt",  # models imported from the Hub (only if the build had any)
 }
 DEFAULT_GRAPH_FILE = "full.nt"
+# The default graph's name where it must have one: in a Graph Store loaded by `llm-atlas push`;
+# our endpoint accepts it as default-graph-uri, so one request works on both.
+FULL_GRAPH = BASE + "graph/full"
 
 
 class QueryError(Exception):

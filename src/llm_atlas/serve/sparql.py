@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from llm_atlas.query import GRAPHS
+from llm_atlas.query import FULL_GRAPH, GRAPHS
 from llm_atlas.serve import negotiation, results
 from llm_atlas.serve.workers import Answer, Job
 
@@ -56,6 +56,8 @@ def parse_request(method: str, content_type: str | None, params: list[tuple[str,
     graphs = {}
     for param, option in (("default-graph-uri", "default_graph"), ("named-graph-uri", "named_graphs")):
         values = [value for name, value in fields if name == param]
+        if param == "default-graph-uri" and values == [FULL_GRAPH]:
+            values = []  # the full atlas is our default graph already
         unknown = [v for v in values if v not in GRAPHS]
         if unknown:
             return Answer.error(400, f"{param} {unknown[0]} is not a graph of this atlas; available: " + ", ".join(sorted(GRAPHS)))
