@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, VOCAB_IRI
 from llm_atlas.serve import negotiation, netmap, pages, sparql
+from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Answer, Busy, Job, Limits, QueryTimeout, WorkerFailed, WorkerPool
 
@@ -50,8 +51,9 @@ class Settings:
     queries: Path | None = None  # queries/cq: the competency questions
     workers: int = 2
     limits: Limits = field(default_factory=Limits)
-    max_waiting: int = 16
+    max_waiting: int = 64  # requests waiting for a worker before 503: more than the clients we expect at once
     max_body: int = 128 * 1024
+    cache_bytes: int = 64 * 1024 * 1024  # answers of repeated queries (0: off)
 
 
 class Atlas:
@@ -67,6 +69,7 @@ class Atlas:
         self.questions = pages.questions(settings.queries)
         self.networks = netmap.Networks(self.site.store)  # computed on the first page that needs them
         self._cq_tables: dict[str, dict] = {}
+        self.cache = AnswerCache(settings.cache_bytes)
 
     def close(self) -> None:
         self.pool.close()
@@ -76,9 +79,14 @@ class Atlas:
         return HTMLResponse(html, status, headers={**SECURITY_HEADERS, **(headers or {})})
 
     def run(self, job: Job) -> Answer:
-        """Run a job in the pool; the pool's refusals become answers."""
+        """Answer a job from the cache or in the pool; the pool's refusals become answers."""
+        answer = self.cache.get(job)
+        if answer is not None:
+            return answer
         try:
-            return self.pool.run(job)
+            answer = self.pool.run(job)
+            self.cache.put(job, answer)
+            return answer
         except QueryTimeout as err:
             return Answer.error(500, f"timeout: {err}")
         except Busy as err:

@@ -19,6 +19,9 @@ def add_commands(sub) -> None:
     s.add_argument("--timeout", type=float, default=10.0, help="seconds a SPARQL query may run before it is stopped (default 10)")
     s.add_argument("--workers", type=int, default=2, help="query worker processes, i.e. queries run at once (default 2)")
     s.add_argument("--max-rows", type=int, default=10_000, help="solutions or triples in one answer (default 10000)")
+    s.add_argument("--max-waiting", type=int, default=64, help="queries waiting for a worker before the server answers 503 (default 64)")
+    s.add_argument("--cache-mb", type=float, default=64, help="memory for answers of repeated queries; the store is read-only, "
+                                                               "so they never go stale (default 64; 0 turns the cache off)")
     s.add_argument("--no-build", action="store_true", help="serve the existing dist/ as it is")
     s.add_argument("--store", metavar="PATH", help="folder for the on-disk Oxigraph store, kept and reused while dist/ "
                                                    "is unchanged (default: a temporary folder, removed on exit)")
@@ -67,8 +70,9 @@ def cmd_serve(args) -> int:
     from llm_atlas.serve.app import Atlas, Settings, create_app
     from llm_atlas.serve.workers import Limits, prepare_store
 
-    if args.timeout <= 0 or args.workers < 1 or args.max_rows < 1:
-        print("error: --timeout, --workers and --max-rows must be positive", file=sys.stderr)
+    if args.timeout <= 0 or args.workers < 1 or args.max_rows < 1 or args.max_waiting < 0 or args.cache_mb < 0:
+        print("error: --timeout, --workers and --max-rows must be positive; --max-waiting and --cache-mb not negative",
+              file=sys.stderr)
         return EXIT_ERROR
     layout, dist, code = _dist(args)
     if dist is None:
@@ -82,7 +86,8 @@ def cmd_serve(args) -> int:
             print(f"error: {err}", file=sys.stderr)
             return EXIT_ERROR
         settings = Settings(dist=dist, store_path=store_path, config=layout.config, queries=layout.queries / "cq",
-                            workers=args.workers, limits=Limits(timeout=args.timeout, max_rows=args.max_rows))
+                            workers=args.workers, limits=Limits(timeout=args.timeout, max_rows=args.max_rows),
+                            max_waiting=args.max_waiting, cache_bytes=int(args.cache_mb * 1024 * 1024))
         atlas = Atlas(settings)
         try:
             _progress(f"serving the atlas at http://{args.host}:{args.port}/ (SPARQL: /sparql); Ctrl-C stops")
