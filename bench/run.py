@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                       # build, queries, validate-one, lineage at 1M
     .venv/bin/python bench/run.py --lineage 1e6 1e7     # the Hub-scale lineage graph at 1M and 10M triples
-    .venv/bin/python bench/run.py --only queries http   # endpoint latency and 1/8/32 concurrent clients
+    .venv/bin/python bench/run.py --only queries http   # endpoint latency (ours and rdflib-endpoint), 1/8/32 clients
     .venv/bin/python bench/run.py --only build queries
 
 Writes bench/results/latest.json and prints a Markdown report (paste into docs/benchmarks.md).
@@ -212,11 +212,63 @@ def _get(conn, path: str) -> tuple[int, float]:
     return response.status, time.perf_counter() - start
 
 
+def _wait_until_up(port: int, path: str = "/sparql?query=ASK%20%7B%7D", tries: int = 600) -> None:
+    import http.client
+
+    for _ in range(tries):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if _get(conn, path)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"no SPARQL endpoint answered on 127.0.0.1:{port}")
+
+
+def _per_query(port: int, paths: dict, runs: int) -> dict:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    out = {}
+    for name, path in paths.items():
+        results = [_get(conn, path) for _ in range(runs)]
+        times = [t for _, t in results]
+        out[name] = {"median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 0.95),
+                     "errors": sum(1 for status, _ in results if status != 200)}
+    return out
+
+
+def _cq_paths(endpoint: str = "/sparql") -> dict:
+    import urllib.parse
+
+    from llm_atlas.namespaces import sparql_prologue
+
+    # The prologue is sent explicitly: rdflib-endpoint knows no atlas prefixes.
+    return {p.stem: f"{endpoint}?query=" + urllib.parse.quote(sparql_prologue() + p.read_text())
+            for p in sorted((ROOT / "queries" / "cq").glob("cq*.rq"))}
+
+
+def bench_rdflib_endpoint(dist: Path, runs: int = 5) -> dict:
+    """The same CQs through rdflib-endpoint serving dist/full.nt (pip install -e '.[bench]')."""
+    exe = shutil.which("rdflib-endpoint") or str(Path(sys.executable).parent / "rdflib-endpoint")
+    if not Path(exe).exists():
+        return {"skipped": "rdflib-endpoint is not installed (pip install -e '.[bench]')"}
+    port = _free_port()
+    server = subprocess.Popen([exe, "serve", str(dist / "full.nt"), "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until_up(port, path="/?query=ASK%20%7B%7D")  # its CLI serves SPARQL at /
+        return {"per_query": _per_query(port, _cq_paths("/"), runs)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def bench_http(runs: int = 20, duration: float = 30.0, clients=(1, 8, 32)) -> dict:
-    """Per-CQ latency through `llm-atlas serve`, then concurrent clients for ``duration`` seconds each."""
+    """Per-CQ latency through `llm-atlas serve` and rdflib-endpoint, then concurrent clients for ``duration`` s each."""
     import http.client
     import threading
-    import urllib.parse
 
     from llm_atlas.build import build
 
@@ -228,20 +280,9 @@ def bench_http(runs: int = 20, duration: float = 30.0, clients=(1, 8, 32)) -> di
                                "--port", str(port), "--store", str(tmp / "store")], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(300):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                if _get(conn, "/sparql?query=" + urllib.parse.quote("ASK {}"))[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        paths = {p.stem: "/sparql?query=" + urllib.parse.quote(p.read_text())
-                 for p in sorted((ROOT / "queries" / "cq").glob("cq*.rq"))}
-        per_query = {}
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for name, path in paths.items():
-            times = [_get(conn, path)[1] for _ in range(runs)]
-            per_query[name] = {"median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 0.95)}
+        _wait_until_up(port)
+        paths = _cq_paths()
+        per_query = _per_query(port, paths, runs)
         load = {}
         for n in clients:
             latencies, errors, stop = [], [0], time.perf_counter() + duration
@@ -274,11 +315,14 @@ def bench_http(runs: int = 20, duration: float = 30.0, clients=(1, 8, 32)) -> di
             load[n] = {"requests": len(latencies), "errors": errors[0], "per_s": len(latencies) / duration,
                        "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
                        "p95_ms": 1000 * percentile(latencies, 0.95) if latencies else None}
-        return {"per_query": per_query, "load": load, "duration_s": duration}
     finally:
         server.terminate()
         server.wait(timeout=30)
+    try:
+        rdflib_endpoint = bench_rdflib_endpoint(dist)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return {"per_query": per_query, "load": load, "duration_s": duration, "rdflib_endpoint": rdflib_endpoint}
 
 
 # ---------------------------------------------------------------- report
@@ -312,12 +356,20 @@ def markdown(report: dict) -> str:
     if "http" in report:
         h = report["http"]
         inproc = report.get("queries", {})
+        theirs = h.get("rdflib_endpoint", {}).get("per_query", {})
         lines += ["### Through the HTTP endpoint (`llm-atlas serve`, loopback, keep-alive, JSON results)", "",
-                  "| query | HTTP median / p95 | in-process guarded median | target ≤ 1.5× in-process + 2 ms |", "|---|---|---|---|"]
+                  "rdflib-endpoint serves the same `full.nt` (its default rdflib store); both get the same query text.", "",
+                  "| query | ours: HTTP median / p95 | in-process guarded median | target ≤ 1.5× in-process + 2 ms | rdflib-endpoint median / p95 | rdflib-endpoint / ours |",
+                  "|---|---|---|---|---|---|"]
         for name, q in h["per_query"].items():
             ref = inproc.get(name, {}).get("oxigraph_median_ms")
             target = "—" if ref is None else ("met" if q["median_ms"] <= 1.5 * ref + 2 else "not met")
-            lines.append(f"| {name} | {q['median_ms']:.2f} / {q['p95_ms']:.2f} ms | {'—' if ref is None else f'{ref:.2f} ms'} | {target} |")
+            other = theirs.get(name)
+            other_text = "—" if other is None else f"{other['median_ms']:.1f} / {other['p95_ms']:.1f} ms" + (f" ({other['errors']} errors)" if other["errors"] else "")
+            ratio = "—" if other is None else f"{other['median_ms'] / q['median_ms']:.0f}×"
+            lines.append(f"| {name} | {q['median_ms']:.2f} / {q['p95_ms']:.2f} ms | {'—' if ref is None else f'{ref:.2f} ms'} | {target} | {other_text} | {ratio} |")
+        if "skipped" in h.get("rdflib_endpoint", {}):
+            lines += ["", f"rdflib-endpoint: {h['rdflib_endpoint']['skipped']}"]
         lines += ["", f"Concurrent clients, each cycling through the CQs for {h['duration_s']:.0f} s:", "",
                   "| clients | requests | errors | requests/s | p50 | p95 |", "|---|---|---|---|---|---|"]
         for n, r in h["load"].items():
