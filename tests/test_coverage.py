@@ -39,8 +39,6 @@ def test_every_region_has_a_project(atlas_store, region):
     assert count(atlas_store, query) >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3: release days are missing for most models (model cards rarely state them); "
-                   "65 of 166 models have Hugging Face id, parameter count, release date and licence together")
 def test_enough_models_have_all_core_facts(atlas_store):
     query = """SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {
         ?m a atlas:Model ; atlas:huggingFaceId ?id ; atlas:parameterCount ?p ; atlas:releaseDate ?d ; atlas:license ?l }"""
