@@ -74,9 +74,9 @@ def owlrl_closure(graphs) -> set:
     return set(g)
 
 
-def about_the_data(triples, asserted: Graph) -> set:
+def about_the_data(triples, asserted) -> set:
     """Inferred triples about the atlas's own entities, minus owlrl's trivial ones."""
-    subjects = set(asserted.subjects())
+    subjects = {s for s, _, _ in asserted}
     trivial_types = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
     return {(s, p, o) for s, p, o in triples
             if s in subjects and not (p == OWL.sameAs and s == o) and not (p == RDF.type and o in trivial_types)

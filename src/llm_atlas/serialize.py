@@ -40,17 +40,14 @@ def to_oxigraph(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def oxigraph_triples(graph: Graph) -> list:
-    """The triples of an rdflib graph as Oxigraph triples (each distinct term converted once)."""
-    cache: dict = {}
-
-    def convert(term):
-        found = cache.get(term)
-        if found is None:
-            found = cache[term] = to_oxigraph(term)
-        return found
-
+def oxigraph_triples(graph) -> list:
+    """The triples of an rdflib graph (or any iterable of triples) as Oxigraph triples."""
+    convert = _to_oxigraph_cached
     return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+
+
+# A build converts the full graph twice (analytics store, then the files): convert each term once.
+_to_oxigraph_cached = lru_cache(maxsize=1 << 17)(to_oxigraph)
 
 
 def _sorted_triples(graph: Graph) -> tuple[bytes, list]:
@@ -77,8 +74,16 @@ def serialize_all(graph: Graph, formats=tuple(FORMATS)) -> dict[str, bytes]:
     if "nt" in formats:
         out["nt"] = nt
     if "jsonld" in formats:
-        out["jsonld"] = (json.dumps(_jsonld(triples), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+        out["jsonld"] = _jsonld_text(_jsonld(triples)).encode()
     return out
+
+
+def _jsonld_text(doc: dict) -> str:
+    """The document with one node object per line: readable in a diff, and written by json's
+    C encoder (``indent`` would switch to its pure-Python encoder, ten times slower)."""
+    dump = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+    nodes = ",\n  ".join(dump(node) for node in doc["@graph"])
+    return f'{{\n "@context": {dump(doc["@context"])},\n "@graph": [\n  {nodes}\n ]\n}}\n'
 
 
 def _turtle(triples: list) -> bytes:

@@ -43,8 +43,8 @@ def check_queries(queries_dir: Path) -> list[CheckQuery]:
     return [CheckQuery.read(p) for p in sorted((queries_dir / "checks").glob("*-violation.rq"))]
 
 
-def to_store(*graphs: Graph) -> ox.Store:
-    """An in-memory Oxigraph store holding the triples of ``graphs`` in its default graph."""
+def to_store(*graphs) -> ox.Store:
+    """An in-memory Oxigraph store holding the triples of ``graphs`` (graphs or lists of triples)."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(*triple) for graph in graphs for triple in oxigraph_triples(graph))
     return store
@@ -66,8 +66,9 @@ def run_checks(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQue
 ENGINES = ("fast", "pyshacl")
 
 
-def shacl_results(sources: Sources, data: Graph, focus_nodes=None, engine: str = "fast") -> list[shacl.Result]:
-    """Violations of the atlas shapes in ``data``, by our engine or by pyshacl (the reference)."""
+def shacl_results(sources: Sources, data, focus_nodes=None, engine: str = "fast") -> list[shacl.Result]:
+    """Violations of the atlas shapes in ``data`` (a graph or a list of triples), by our engine or
+    by pyshacl (the reference)."""
     # The ontology and vocabularies are part of the data: sh:class must see that
     # vocab:pre-training is an atlas:LifecycleStage (pyshacl mixes ont_graph in only when inferring).
     if engine == "fast":
@@ -123,7 +124,7 @@ def _path_text(path) -> str:
 
 def validate(sources: Sources, *, only_files=None, engine: str = "fast") -> list[Problem]:
     """All problems of the atlas; with ``only_files``, only those about entities in them."""
-    data = sources.data_graph()
+    data = [triple for gf in sources.files for triple in gf.triples]  # no rdflib Graph needed: faster
     focus = None
     if only_files is not None:
         wanted = {Path(p).resolve() for p in only_files}

@@ -19,8 +19,9 @@ DATASET = URIRef(BASE + "dataset")
 D = Namespace(BASE + "dataset#")
 
 
-def describe(full: Graph, files: dict[str, bytes], config: dict, *, kinds: dict) -> Graph:
-    """VoID + DCAT description of the ``full`` graph and the distribution ``files`` (name -> bytes)."""
+def describe(full, files: dict[str, bytes], config: dict, *, kinds: dict) -> Graph:
+    """VoID + DCAT description of the ``full`` graph (any collection of triples) and the
+    distribution ``files`` (name -> bytes)."""
     import hashlib
 
     pub, release = config["publication"], config["release"]
@@ -43,21 +44,23 @@ def describe(full: Graph, files: dict[str, bytes], config: dict, *, kinds: dict)
     add((DATASET, DCTERMS.source, URIRef("https://arxiv.org/abs/2509.25397")))
     add((DATASET, FOAF.homepage, URIRef(pub["base"])))
 
-    subjects = {s for s in full.subjects() if isinstance(s, URIRef)}
-    entities = {s for s in subjects if str(s).startswith(str(ID)) and "#" not in str(s)}
-    add((DATASET, VOID.triples, Literal(len(full))))
+    triples = set(full)
+    all_subjects = {s for s, _, _ in triples}
+    entities = {s for s in all_subjects if isinstance(s, URIRef) and str(s).startswith(str(ID)) and "#" not in str(s)}
+    add((DATASET, VOID.triples, Literal(len(triples))))
     add((DATASET, VOID.entities, Literal(len(entities))))
-    add((DATASET, VOID.distinctSubjects, Literal(len(set(full.subjects())))))
-    add((DATASET, VOID.properties, Literal(len(set(full.predicates())))))
+    add((DATASET, VOID.distinctSubjects, Literal(len(all_subjects))))
+    add((DATASET, VOID.properties, Literal(len({p for _, p, _ in triples}))))
 
+    typed = {(s, o) for s, p, o in triples if p == RDF.type}
     for kind, cls in sorted(kinds.items()):
-        count = sum(1 for s in full.subjects(RDF.type, cls) if s in entities or str(s).startswith(str(SPDX_LICENSES)))
+        count = sum(1 for s, o in typed if o == cls and (s in entities or str(s).startswith(str(SPDX_LICENSES))))
         node = D["class-" + kind]
         add((DATASET, VOID.classPartition, node))
         add((node, VOID["class"], cls))
         add((node, VOID.entities, Literal(count)))
 
-    per_property = Counter(p for _, p, _ in full)
+    per_property = Counter(p for _, p, _ in triples)
     for prop, count in sorted(per_property.items()):
         node = D["property-" + _fragment(prop)]
         add((DATASET, VOID.propertyPartition, node))
