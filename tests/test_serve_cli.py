@@ -6,7 +6,7 @@ import shutil
 import pyoxigraph as ox
 
 from llm_atlas.cli import main
-from llm_atlas.serve.workers import MARKER, prepare_store
+from llm_atlas.serve.workers import MARKER, open_store, prepare_store, snapshot_dist
 
 
 def test_serve_refuses_bad_limits(capsys):
@@ -34,7 +34,7 @@ def test_help_names_every_serve_option(capsys):
     except SystemExit as done:
         assert done.code == 0
     out = capsys.readouterr().out
-    for option in ("--host", "--port", "--timeout", "--workers", "--no-build", "--store"):
+    for option in ("--host", "--port", "--timeout", "--workers", "--max-waiting", "--cache-mb", "--no-build", "--store"):
         assert option in out
 
 
@@ -52,3 +52,17 @@ def test_store_is_reused_while_dist_is_unchanged_and_reloaded_when_it_changes(tm
     (dist / "SHA256SUMS").write_text((dist / "SHA256SUMS").read_text() + "\n")  # a different build
     prepare_store(dist, folder)
     assert (folder / MARKER).read_text() != digest
+
+
+def test_without_a_store_folder_each_process_loads_a_private_copy_of_the_release(tmp_path, fixture_dist):
+    dist = tmp_path / "dist"
+    shutil.copytree(fixture_dist, dist)
+    source = snapshot_dist(dist, tmp_path / "run")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = next(iter(open_store(source).query(count)))["n"].value
+    (dist / "full.nt").write_text("")  # a rebuild while serving must not reach later workers
+    store = open_store(source)
+    assert not (source / "oxigraph").exists()  # in memory: nothing loaded on disk
+    assert next(iter(store.query(count)))["n"].value == before != "0"
+    graphs = {g.value for g in store.named_graphs()}
+    assert "https://w3id.org/llm-atlas/graph/asserted" in graphs

@@ -28,7 +28,7 @@ from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, VOCAB_IRI
 from llm_atlas.serve import negotiation, netmap, pages, sparql
 from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
-from llm_atlas.serve.workers import Answer, Busy, Job, Limits, QueryTimeout, WorkerFailed, WorkerPool
+from llm_atlas.serve.workers import Answer, Busy, Job, Limits, QueryTimeout, WorkerFailed, WorkerPool, open_store
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
@@ -46,7 +46,7 @@ MAX_SEARCH_CHARS = 200
 @dataclass
 class Settings:
     dist: Path
-    store_path: Path  # an on-disk store made by workers.prepare_store
+    store_path: Path  # an on-disk store made by workers.prepare_store, or dist/ itself (loaded into memory)
     config: dict
     queries: Path | None = None  # queries/cq: the competency questions
     workers: int = 2
@@ -61,7 +61,7 @@ class Atlas:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.site = pages.Site(ox.Store.read_only(str(settings.store_path)), dist=settings.dist,
+        self.site = pages.Site(open_store(settings.store_path), dist=settings.dist,
                                config=settings.config, queries=settings.queries)
         self.pool = WorkerPool(settings.store_path, size=settings.workers, limits=settings.limits,
                                max_waiting=settings.max_waiting)

@@ -23,8 +23,9 @@ def add_commands(sub) -> None:
     s.add_argument("--cache-mb", type=float, default=64, help="memory for answers of repeated queries; the store is read-only, "
                                                                "so they never go stale (default 64; 0 turns the cache off)")
     s.add_argument("--no-build", action="store_true", help="serve the existing dist/ as it is")
-    s.add_argument("--store", metavar="PATH", help="folder for the on-disk Oxigraph store, kept and reused while dist/ "
-                                                   "is unchanged (default: a temporary folder, removed on exit)")
+    s.add_argument("--store", metavar="PATH", help="serve from an on-disk Oxigraph store in this folder, kept and reused "
+                                                   "while dist/ is unchanged: for releases too large to load into every "
+                                                   "process (default: each process holds the release in memory)")
     s.add_argument("--dist", help=argparse.SUPPRESS)
     s.add_argument("--graph", help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_serve)
@@ -68,7 +69,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from llm_atlas.serve.app import Atlas, Settings, create_app
-    from llm_atlas.serve.workers import Limits, prepare_store
+    from llm_atlas.serve.workers import Limits, prepare_store, snapshot_dist
 
     if args.timeout <= 0 or args.workers < 1 or args.max_rows < 1 or args.max_waiting < 0 or args.cache_mb < 0:
         print("error: --timeout, --workers and --max-rows must be positive; --max-waiting and --cache-mb not negative",
@@ -79,12 +80,15 @@ def cmd_serve(args) -> int:
         return code
     folder = Path(args.store) if args.store else Path(tempfile.mkdtemp(prefix="llm-atlas-store-"))
     try:
-        _progress(f"loading {dist} into the store at {folder}…")
-        try:
-            store_path = prepare_store(dist, folder)
-        except FileExistsError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return EXIT_ERROR
+        if args.store:  # on disk: shared by all processes, kept and reused while dist/ is unchanged
+            _progress(f"loading {dist} into the store at {folder}…")
+            try:
+                store_path = prepare_store(dist, folder)
+            except FileExistsError as err:
+                print(f"error: {err}", file=sys.stderr)
+                return EXIT_ERROR
+        else:  # in memory (faster queries): each process loads a private copy of the release
+            store_path = snapshot_dist(dist, folder)
         settings = Settings(dist=dist, store_path=store_path, config=layout.config, queries=layout.queries / "cq",
                             workers=args.workers, limits=Limits(timeout=args.timeout, max_rows=args.max_rows),
                             max_waiting=args.max_waiting, cache_bytes=int(args.cache_mb * 1024 * 1024))

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from llm_atlas.guard import QueryRefused, QuerySyntaxError, query_form
 from llm_atlas.namespaces import PREFIXES
-from llm_atlas.query import GRAPHS, load_store
+from llm_atlas.query import DEFAULT_GRAPH_FILE, GRAPHS, load_store
 from llm_atlas.serve import negotiation, results
 
 MARKER = "dist.sha256"  # beside the store: which dist/ it holds
@@ -100,6 +100,31 @@ def prepare_store(dist: Path, folder: Path) -> Path:
     return path
 
 
+def snapshot_dist(dist: Path, folder: Path) -> Path:
+    """A private copy of the release's N-Triples files under ``folder``, for :func:`open_store`
+    to load into memory: a rebuild of ``dist/`` while the server runs cannot reach a worker
+    that is (re)started later, so every process answers from the same release."""
+    target = Path(folder) / "dist"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in [DEFAULT_GRAPH_FILE, *GRAPHS.values()]:
+        if (Path(dist) / name).exists():
+            shutil.copyfile(Path(dist) / name, target / name)
+    return target
+
+
+def open_store(source: Path) -> ox.Store:
+    """The store a process queries: ``source`` is an on-disk store made by :func:`prepare_store`
+    (opened read-only, nothing loaded), or a ``dist/`` folder, loaded into memory.
+
+    In memory, queries on the atlas run 2–10× faster than on the on-disk store (its RocksDB
+    look-ups dominate small queries); on disk, a Hub-scale store is shared and not reloaded.
+    """
+    source = Path(source)
+    if (source / DEFAULT_GRAPH_FILE).exists():
+        return load_store(source)
+    return ox.Store.read_only(str(source))
+
+
 # --- inside a worker ---------------------------------------------------------------------
 
 def execute(store: ox.Store, job: Job, limits: Limits) -> Answer:
@@ -151,7 +176,7 @@ def _worker_main(store_path: str, conn, limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     except (ImportError, ValueError, OSError):  # not on this platform: the timeout still holds
         pass
-    store = ox.Store.read_only(store_path)
+    store = open_store(Path(store_path))
     conn.send("ready")
     while True:
         try:
