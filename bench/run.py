@@ -5,7 +5,7 @@
     .venv/bin/python bench/run.py --only queries http   # endpoint latency (ours and rdflib-endpoint), 1/8/32 clients
     .venv/bin/python bench/run.py --only build queries
 
-Writes bench/results/latest.json and prints a Markdown report (paste into docs/benchmarks.md).
+Writes bench/results/latest.json and latest.md, and prints the Markdown report (paste into docs/benchmarks.md).
 Not part of the test suite: numbers depend on the machine; ratios are what travel.
 """
 
@@ -435,6 +435,7 @@ def main(argv=None) -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
+    (out / "latest.md").write_text(markdown(report) + "\n")
     print(markdown(report))
     return 0
 
