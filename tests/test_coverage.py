@@ -39,6 +39,12 @@ def test_every_region_has_a_project(atlas_store, region):
     assert count(atlas_store, query) >= 1
 
 
+def test_enough_organisations_have_type_and_country(atlas_store):
+    query = """SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {
+        ?o a atlas:Organization ; atlas:organizationType ?type ; atlas:country ?country }"""
+    assert count(atlas_store, query) >= MINIMUMS["Organization"]
+
+
 def test_enough_models_have_all_core_facts(atlas_store):
     query = """SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {
         ?m a atlas:Model ; atlas:huggingFaceId ?id ; atlas:parameterCount ?p ; atlas:releaseDate ?d ; atlas:license ?l }"""
