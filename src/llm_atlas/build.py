@@ -143,9 +143,8 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
             files[name + FORMATS[fmt][0]] = data
     files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS), "ttl")
     files["SHA256SUMS"] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
-    typed = {(s, o) for s, p, o in graphs["full"] if p == RDF.type}
-    for cls in KINDS.values():
-        result.classes[cls] = sum(1 for _, o in typed if o == cls)
+    wanted = set(KINDS.values())
+    result.classes.update(o for _, p, o in graphs["full"] if p == RDF.type and o in wanted)
     step("serialise")
     _write_atomically(out, files)
     result.files = {name: len(data) for name, data in files.items()}

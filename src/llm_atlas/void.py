@@ -44,7 +44,7 @@ def describe(full, files: dict[str, bytes], config: dict, *, kinds: dict) -> Gra
     add((DATASET, DCTERMS.source, URIRef("https://arxiv.org/abs/2509.25397")))
     add((DATASET, FOAF.homepage, URIRef(pub["base"])))
 
-    triples = set(full)
+    triples = full if isinstance(full, (set, frozenset)) else set(full)
     all_subjects = {s for s, _, _ in triples}
     entities = {s for s in all_subjects if isinstance(s, URIRef) and str(s).startswith(str(ID)) and "#" not in str(s)}
     add((DATASET, VOID.triples, Literal(len(triples))))
