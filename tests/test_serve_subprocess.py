@@ -1,6 +1,7 @@
 """`llm-atlas serve` as a real process on a free loopback port, queried with SPARQLWrapper;
 and `llm-atlas export-site`, whose static site must hold together on its own."""
 
+import os
 import re
 import socket
 import subprocess
@@ -210,3 +211,22 @@ def test_export_refuses_a_non_empty_folder(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("mine")
     assert main(["export-site", str(tmp_path), "--no-build"]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_sigterm_stops_the_server_cleanly_and_removes_its_temporary_store(tmp_path, fixture_dist):
+    """uvicorn re-raises SIGTERM after shutting down; the temp copy of the release must still go."""
+    port = free_port()
+    env_tmp = tmp_path / "tmp"
+    env_tmp.mkdir()
+    command = [sys.executable, "-m", "llm_atlas", "serve", "--no-build", "--port", str(port), "--dist", str(fixture_dist)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(env_tmp)})
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        assert [p.name for p in env_tmp.iterdir() if p.name.startswith("llm-atlas-store-")]
+        process.terminate()
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not [p for p in env_tmp.iterdir() if p.name.startswith("llm-atlas-store-")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -93,6 +94,9 @@ def cmd_serve(args) -> int:
                             workers=args.workers, limits=Limits(timeout=args.timeout, max_rows=args.max_rows),
                             max_waiting=args.max_waiting, cache_bytes=int(args.cache_mb * 1024 * 1024))
         atlas = Atlas(settings)
+        # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that
+        # would end the process before the finally blocks remove the workers and the temp store.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(EXIT_OK))
         try:
             _progress(f"serving the atlas at http://{args.host}:{args.port}/ (SPARQL: /sparql); Ctrl-C stops")
             uvicorn.run(create_app(atlas), host=args.host, port=args.port, log_level="warning",
