@@ -73,6 +73,11 @@ class Sources:
                 graph.add(triple)
         return graph
 
+    @cached_property
+    def ontology_triples(self) -> list:
+        """The ontology's triples as a list: iterating an rdflib Graph is slow, and the checks do it often."""
+        return list(self.ontology)
+
     def file_of(self, node) -> GraphFile | None:
         """The graph file that describes ``node`` (an entity or one of its #sub-nodes)."""
         entity = str(node).split("#", 1)[0]

@@ -88,7 +88,9 @@ def _nodes(store) -> dict[str, dict]:
     nodes: dict[str, dict] = {}
     for row in run_query(store, NODES):
         iri = row["node"].value
-        attrs = nodes.setdefault(iri, {"kind": row["class"].value.rsplit("#", 1)[1], "label": curie(iri)})
+        attrs = nodes.get(iri)
+        if attrs is None:
+            attrs = nodes[iri] = {"kind": row["class"].value.rsplit("#", 1)[1], "label": curie(iri)}
         if row["label"] is not None:
             attrs["label"] = row["label"].value
         for key, var in (("region", "region"), ("organizationalModel", "model")):

@@ -72,7 +72,7 @@ def shacl_results(sources: Sources, data, focus_nodes=None, engine: str = "fast"
     # The ontology and vocabularies are part of the data: sh:class must see that
     # vocab:pre-training is an atlas:LifecycleStage (pyshacl mixes ont_graph in only when inferring).
     if engine == "fast":
-        return shacl.validate([data, sources.ontology], shacl.compile_shapes(sources.shapes), focus_nodes=focus_nodes)
+        return shacl.validate([data, sources.ontology_triples], shacl.compile_shapes(sources.shapes), focus_nodes=focus_nodes)
     if engine != "pyshacl":
         raise ValueError(f"unknown SHACL engine {engine!r}; known: {', '.join(ENGINES)}")
     combined = Graph(bind_namespaces="none")
@@ -133,7 +133,7 @@ def validate(sources: Sources, *, only_files=None, engine: str = "fast") -> list
     problems = list(sources.problems)
     if focus != []:
         problems += shacl_problems(sources, shacl_results(sources, data, focus_nodes=focus, engine=engine))
-    store = to_store(data, sources.ontology)
+    store = to_store(data, sources.ontology_triples)
     for check, entity, value in run_checks(check_queries(sources.layout.queries), store):
         gf = sources.file_of(entity)
         problems.append(Problem(str(gf.path) if gf else "(no file)", gf.line_of(URIRef(entity)) if gf else None,
