@@ -85,3 +85,33 @@ def test_every_shape_has_a_valid_and_an_invalid_case():
     invalid = {c.name.split("-")[1] for c in CASES if c.name.startswith("invalid-")}
     assert shapes - invalid == set(), "shapes without an invalid case"
     assert len([c for c in CASES if c.name.startswith("valid-")]) >= len(shapes) - 2  # provenance/label shapes are covered by every valid case
+
+
+EDGE_CASES = """
+@prefix atlas: <https://w3id.org/llm-atlas/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/llm-atlas/id/model/edge> a atlas:Model ;
+    rdfs:label "Edge"@en , "Edge two"@en , "Kante"@de , "no language" ;
+    atlas:developedBy <https://w3id.org/llm-atlas/id/org/alpha-lab> , "a literal" ;
+    atlas:license <https://w3id.org/llm-atlas/id/org/alpha-lab> ;
+    atlas:parameterCount "seven"^^xsd:integer , -3 , 7.5 ;
+    atlas:releaseDate "2024-13-45"^^xsd:date ;
+    atlas:huggingFaceId <https://huggingface.co/x/y> , "no slash" ;
+    foaf:homepage "https://example.org/not-an-iri" , <ftp://example.org/> ;
+    dcterms:source <https://example.org/edge> .
+"""
+
+
+def test_fast_engine_gives_the_reference_results_on_edge_cases(sources):
+    """Ill-typed literals, wrong node kinds, duplicate languages, out-of-range and non-numeric values."""
+    from rdflib import Graph as RGraph
+
+    data = sources.data_graph()
+    for triple in RGraph().parse(data=EDGE_CASES, format="turtle"):
+        data.add(triple)
+    fast, reference = shacl_results(sources, data), shacl_results(sources, data, engine="pyshacl")
+    assert len(fast) >= 10
+    assert sorted(map(repr, fast)) == sorted(map(repr, reference))
