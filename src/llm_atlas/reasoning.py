@@ -41,7 +41,7 @@ class UnsupportedAxiom(ValueError):
     pass
 
 
-def _closure(pairs: dict) -> dict:
+def closure(pairs: dict) -> dict:
     """Reflexive-transitive closure of a 'direct supers' map: node -> all supers incl. itself."""
     result = {}
 
@@ -89,7 +89,7 @@ class TBox:
         for s, o in ontology.subject_objects(OWL.equivalentProperty):
             sub_p[s].add(o)
             sub_p[o].add(s)
-        tbox = cls(superclasses=_closure(sub_c), superproperties=_closure(sub_p))
+        tbox = cls(superclasses=closure(sub_c), superproperties=closure(sub_p))
         for s, o in ontology.subject_objects(RDFS.domain):
             tbox.domains[s].add(o)
         for s, o in ontology.subject_objects(RDFS.range):

@@ -20,6 +20,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from llm_atlas.reasoning import closure
+
 # Parameters of the supported constraint components -> the component IRI reported.
 COMPONENTS = {
     SH["class"]: SH.ClassConstraintComponent,
@@ -69,22 +71,11 @@ class Index:
             for s, p, o in graph:
                 out[s][p][o] = None
         self.out = out
-        supers = defaultdict(set)
-        for s, preds in out.items():
-            supers[s].update(preds.get(SUBCLASS, ()))
-        closure = {}
-        for cls in list(supers):
-            seen, todo = {cls}, [cls]
-            while todo:
-                for parent in supers.get(todo.pop(), ()):
-                    if parent not in seen:
-                        seen.add(parent)
-                        todo.append(parent)
-            closure[cls] = seen
+        supers = closure({s: preds[SUBCLASS] for s, preds in out.items() if SUBCLASS in preds})
         self.members = defaultdict(set)  # class -> its instances, incl. those of subclasses
         for s, preds in out.items():
             for t in preds.get(TYPE, ()):
-                for cls in closure.get(t, (t,)):
+                for cls in supers.get(t, (t,)):
                     self.members[cls].add(s)
 
     def is_instance(self, node, cls) -> bool:
@@ -138,6 +129,8 @@ def _property_shape(shapes: Graph, node) -> PropertyShape:
             continue
         if p not in COMPONENTS:
             raise UnsupportedShape(f"property shape on {path}: {p} is not supported; validate with --engine pyshacl")
+        if p == SH.nodeKind and o not in NODE_KINDS:
+            raise UnsupportedShape(f"sh:nodeKind {o} is not supported")
         if p == SH["in"]:
             o = list(Collection(shapes, o))
         elif p == SH["or"]:
@@ -189,8 +182,9 @@ def _check(index: Index, focus, prop: PropertyShape) -> list[Result]:
                 for v in values:
                     if isinstance(v, Literal) and v.language:
                         langs[v.language.lower()] += 1
-                for _ in (lang for lang, n in langs.items() if n > 1):
-                    fail(parameter)
+                for n in langs.values():
+                    if n > 1:
+                        fail(parameter)
         else:
             for v in values:
                 if not _value_ok(index, parameter, arg, v):
@@ -202,8 +196,6 @@ def _value_ok(index: Index, parameter, arg, v) -> bool:
     if parameter == "class":
         return not isinstance(v, Literal) and index.is_instance(v, arg)
     if parameter == "nodeKind":
-        if arg not in NODE_KINDS:
-            raise UnsupportedShape(f"sh:nodeKind {arg} is not supported")
         return isinstance(v, NODE_KINDS[arg])
     if parameter == "datatype":
         if not isinstance(v, Literal):
