@@ -66,11 +66,16 @@ class Sources:
     files: list[GraphFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    @cached_property
+    def asserted_triples(self) -> list:
+        """Every triple of the graph files, in file order (the build and the checks need no Graph)."""
+        return [triple for gf in self.files for triple in gf.triples]
+
     def data_graph(self) -> Graph:
+        """A fresh rdflib Graph of the graph files (callers may add to it)."""
         graph = Graph(bind_namespaces="core")
-        for gf in self.files:
-            for triple in gf.triples:
-                graph.add(triple)
+        for triple in self.asserted_triples:
+            graph.add(triple)
         return graph
 
     @cached_property

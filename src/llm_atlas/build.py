@@ -88,7 +88,7 @@ def compile_graphs(sources: Sources) -> tuple[dict, int]:
     # Blank nodes (property shapes, OWL lists) carry stable labels from parsing (loading._stable_bnodes).
     ontology = versioned_ontology(sources.ontology, sources.layout.config)
     shapes = sources.shapes
-    asserted = {triple for gf in sources.files for triple in gf.triples}
+    asserted = set(sources.asserted_triples)
     inferred = infer(ontology, list(asserted) + list(ontology))
     full = set(ontology) | asserted | inferred
     return {"ontology": ontology, "shapes": shapes, "asserted": asserted, "full": full}, len(inferred)

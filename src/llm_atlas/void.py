@@ -19,9 +19,9 @@ DATASET = URIRef(BASE + "dataset")
 D = Namespace(BASE + "dataset#")
 
 
-def describe(full, files: dict[str, bytes], config: dict, *, kinds: dict) -> Graph:
-    """VoID + DCAT description of the ``full`` graph (any collection of triples) and the
-    distribution ``files`` (name -> bytes)."""
+def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict) -> Graph:
+    """VoID + DCAT description of the ``full`` graph (a set of triples) and the distribution
+    ``files`` (name -> bytes)."""
     import hashlib
 
     pub, release = config["publication"], config["release"]
@@ -44,7 +44,7 @@ def describe(full, files: dict[str, bytes], config: dict, *, kinds: dict) -> Gra
     add((DATASET, DCTERMS.source, URIRef("https://arxiv.org/abs/2509.25397")))
     add((DATASET, FOAF.homepage, URIRef(pub["base"])))
 
-    triples = full if isinstance(full, (set, frozenset)) else set(full)
+    triples = full
     all_subjects = {s for s, _, _ in triples}
     entities = {s for s in all_subjects if isinstance(s, URIRef) and str(s).startswith(str(ID)) and "#" not in str(s)}
     add((DATASET, VOID.triples, Literal(len(triples))))
