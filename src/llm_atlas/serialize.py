@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from llm_atlas.namespaces import PREFIXES
+from llm_atlas.namespaces import PREFIXES, curie
 
 # format key -> (file suffix, media type)
 FORMATS = {
@@ -23,7 +23,7 @@ FORMATS = {
     "nt": (".nt", "application/n-triples"),
     "jsonld": (".jsonld", "application/ld+json"),
 }
-_PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda kv: -len(kv[1]))  # longest match first
+_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 _TYPE, _STRING = str(RDF.type), str(XSD.string)
 
 
@@ -40,14 +40,14 @@ def to_oxigraph(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+# A build converts the full graph twice (analytics store, then the files): convert each term once.
+_to_oxigraph_cached = lru_cache(maxsize=1 << 17)(to_oxigraph)
+
+
 def oxigraph_triples(graph) -> list:
     """The triples of an rdflib graph (or any iterable of triples) as Oxigraph triples."""
     convert = _to_oxigraph_cached
     return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
-
-
-# A build converts the full graph twice (analytics store, then the files): convert each term once.
-_to_oxigraph_cached = lru_cache(maxsize=1 << 17)(to_oxigraph)
 
 
 def _sorted_triples(graph: Graph) -> tuple[bytes, list]:
@@ -88,7 +88,7 @@ def _jsonld_text(doc: dict) -> str:
 
 def _turtle(triples: list) -> bytes:
     """Turtle with the prefix table (Oxigraph declares prefixes in hash order: sort them)."""
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(_PREFIXES)).decode()
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES).decode()
     lines = text.splitlines(keepends=True)
     head = [line for line in lines if line.startswith("@prefix ")]
     return ("".join(sorted(head)) + "".join(lines[len(head):])).encode()
@@ -96,10 +96,10 @@ def _turtle(triples: list) -> bytes:
 
 @lru_cache(maxsize=65536)
 def _compact(iri: str) -> str:
-    for prefix, ns in _PREFIXES:
-        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    """The prefixed name of ``iri`` for JSON-LD, or the IRI itself."""
+    name = curie(iri)
+    # no prefix; or a local part JSON-LD would read as "scheme://…", i.e. an absolute IRI
+    return iri if name.startswith("<") or name.partition(":")[2].startswith("//") else name
 
 
 def _jsonld(triples: list) -> dict:
@@ -124,4 +124,4 @@ def _jsonld(triples: list) -> dict:
             value = {"@value": o.value, "@type": _compact(o.datatype.value)}
         node.setdefault(_compact(t.predicate.value), []).append(value)
     # Subjects, and the values of each property, come in the sorted N-Triples order: stable.
-    return {"@context": dict(_PREFIXES), "@graph": list(nodes.values())}
+    return {"@context": _PREFIXES, "@graph": list(nodes.values())}
