@@ -10,10 +10,8 @@ import hashlib
 import http.server
 import json
 import shutil
-import socket
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +23,7 @@ import pyoxigraph as ox
 import pytest
 
 from llm_atlas.cli import main
+from processes import free_port, stop, wait_until_up
 from llm_atlas.namespaces import sparql_prologue
 from llm_atlas.push import FULL_GRAPH
 from llm_atlas.query import GRAPHS, rows, run_query
@@ -42,12 +41,6 @@ TINY = {  # dist/ file -> body; no imported.nt, as in a build without Hub import
 }
 ORDER = [(G + "full", "full.nt"), (G + "asserted", "asserted.nt"), (G + "ontology", "ontology.nt"),
          (G + "shapes", "shapes.nt"), (G + "analytics", "analytics.nt")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -239,24 +232,10 @@ def virtuoso(tmp_path_factory):
                                cwd=work, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     try:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise AssertionError(f"virtuoso-t exited with {process.returncode}: {(work / 'stdout.log').read_text()}")
-            try:
-                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        else:
-            raise AssertionError(f"virtuoso-t did not answer at {base}/sparql: {(work / 'stdout.log').read_text()}")
+        wait_until_up(base + "/sparql?query=ASK%7B%7D", process, output=(work / "stdout.log").read_text)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=60)
         log.close()
 
 

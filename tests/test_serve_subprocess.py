@@ -3,10 +3,8 @@ and `llm-atlas export-site`, whose static site must hold together on its own."""
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -18,28 +16,11 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from llm_atlas.cli import main
+from processes import free_port, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_GRAPH = ROOT / "tests" / "fixtures" / "graph"
 MODEL = "https://w3id.org/llm-atlas/id/model/alpha-7b"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, attempts: int = 600) -> None:
-    for _ in range(attempts):
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited with {process.returncode}: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise AssertionError(f"serve did not answer at {url}")
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +33,10 @@ def server(tmp_path_factory):
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/", process)
+        wait_until_up(base + "/", process, output=process.stderr.read)
         yield base, work
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def sparql(base, query, fmt):
@@ -222,7 +198,7 @@ def test_sigterm_stops_the_server_cleanly_and_removes_its_temporary_store(tmp_pa
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "TMPDIR": str(env_tmp)})
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/", process)
+        wait_until_up(f"http://127.0.0.1:{port}/", process, output=process.stderr.read)
         assert [p.name for p in env_tmp.iterdir() if p.name.startswith("llm-atlas-store-")]
         process.terminate()
         assert process.wait(30) == 0
