@@ -92,7 +92,7 @@ def naive_pipeline(layout: Layout) -> dict:
 # ---------------------------------------------------------------- queries
 
 def bench_queries(runs: int = 20) -> dict:
-    from rdflib import Dataset, Graph
+    from rdflib import Graph
 
     from llm_atlas.build import build
     from llm_atlas.query import load_store, run_query

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF, VOID
+from rdflib.namespace import OWL, VOID
 
 from llm_atlas.atlas import Layout
 from llm_atlas.build import GRAPHS, BuildFailed, build

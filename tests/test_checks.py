@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
 
 from llm_atlas.atlas import read_sources
 from llm_atlas.loading import parse_turtle

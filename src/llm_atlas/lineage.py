@@ -18,7 +18,6 @@ where licences drift so that curators and users can look.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llm_atlas.namespaces import KINDS, curie
+from llm_atlas.namespaces import KINDS
 from llm_atlas.query import rows, run_query, term_text
 
 SECTIONS = {
