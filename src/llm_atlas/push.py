@@ -38,7 +38,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from llm_atlas.query import DEFAULT_GRAPH_FILE, FULL_GRAPH, GRAPHS
+from llm_atlas.query import DEFAULT_GRAPH_FILE, FULL_GRAPH, GRAPHS, SUMS, read_checksums
 
 MEDIA_TYPE = "application/n-triples"
 
@@ -85,13 +85,10 @@ def release_graphs(dist: Path) -> list[tuple[str, str | None]]:
 
 def check_sums(dist: Path, names: list[str]) -> None:
     """PushError unless every file in ``names`` matches its line in ``dist/SHA256SUMS``."""
-    sums_file = dist / "SHA256SUMS"
-    if not sums_file.exists():
-        raise PushError(f"{sums_file} is missing: push only a complete build")
-    sums = {}
-    for line in sums_file.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        sums[name] = digest
+    try:
+        sums = read_checksums(dist)
+    except FileNotFoundError:
+        raise PushError(f"{dist / SUMS} is missing: push only a complete build") from None
     for name in names:
         if name not in sums:
             raise PushError(f"{dist / name} is not listed in SHA256SUMS: push only a complete build")

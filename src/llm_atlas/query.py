@@ -29,6 +29,16 @@ DEFAULT_GRAPH_FILE = "full.nt"
 # The default graph's name where it must have one: in a Graph Store loaded by `llm-atlas push`;
 # our endpoint accepts it as default-graph-uri, so one request works on both.
 FULL_GRAPH = BASE + "graph/full"
+SUMS = "SHA256SUMS"  # `sha256sum -c` format: "<hex digest>  <file name>" per line
+
+
+def read_checksums(dist: Path) -> dict[str, str]:
+    """File name -> SHA-256 hex digest, from a build's SHA256SUMS (FileNotFoundError if none)."""
+    sums = {}
+    for line in (Path(dist) / SUMS).read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        sums[name.strip()] = digest
+    return sums
 
 
 class QueryError(Exception):

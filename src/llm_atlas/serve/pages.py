@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from llm_atlas import __version__
 from llm_atlas.namespaces import BASE, ID, KINDS, ONTOLOGY_IRI, PREFIXES, SPDX_LICENSES, VOCAB_IRI, curie
-from llm_atlas.query import GRAPHS
+from llm_atlas.query import GRAPHS, read_checksums
 from llm_atlas.serve.results import json_term
 
 ASSERTED = BASE + "graph/asserted"
@@ -364,10 +364,7 @@ class Site:
 
     def downloads(self) -> list[dict]:
         """The dist/ files with sizes and SHA-256 checksums."""
-        sums = {}
-        for line in (self.dist / "SHA256SUMS").read_text().splitlines():
-            digest, _, name = line.partition("  ")
-            sums[name.strip()] = digest
+        sums = read_checksums(self.dist)
         files = sorted(p for p in self.dist.iterdir() if p.is_file())
         return [{"name": p.name, "size": p.stat().st_size, "sha256": sums.get(p.name, "")} for p in files]
 

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from llm_atlas.guard import QueryRefused, QuerySyntaxError, query_form
 from llm_atlas.namespaces import PREFIXES
-from llm_atlas.query import DEFAULT_GRAPH_FILE, GRAPHS, load_store
+from llm_atlas.query import DEFAULT_GRAPH_FILE, GRAPHS, SUMS, load_store
 from llm_atlas.serve import negotiation, results
 
 MARKER = "dist.sha256"  # beside the store: which dist/ it holds
@@ -75,7 +75,7 @@ class Answer:
 
 def dist_digest(dist: Path) -> str:
     """What identifies a build: the hash of its SHA256SUMS."""
-    return hashlib.sha256((Path(dist) / "SHA256SUMS").read_bytes()).hexdigest()
+    return hashlib.sha256((Path(dist) / SUMS).read_bytes()).hexdigest()
 
 
 def prepare_store(dist: Path, folder: Path) -> Path:
