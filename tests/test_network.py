@@ -142,3 +142,17 @@ def test_analytics_graph_is_separate_and_valid(fixture_dist, fixture_layout):
     assert analytics.value(record, ATLAS.betweennessCentrality).toPython() == Decimal("0.7")
     sources = read_sources(fixture_layout)
     assert shacl_problems(sources, shacl_results(sources, analytics)) == []
+
+
+def test_public_compute_has_one_answer_whichever_way_it_is_asked(fixture_store):
+    """cq24 and the network's compute table count the same projects as having public compute:
+    Delta HPC is a company by legal form and public by ownership, and counts as public in both."""
+    from pathlib import Path
+
+    from llm_atlas.query import rows, run_query
+
+    cq24 = (Path(__file__).resolve().parents[1] / "queries" / "cq" / "cq24-projects-with-public-compute.rq").read_text()
+    _, table = rows(run_query(fixture_store, cq24))
+    by_question = {row[0].value for row in table}
+    assert by_question == {P("alpha")}
+    assert sum(public for _, _, public, _ in network.compute_by_organizational_model(fixture_store)) == len(by_question)

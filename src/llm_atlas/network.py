@@ -266,22 +266,26 @@ def bridges(g: nx.Graph, attribute: str) -> Counter:
     return found
 
 
+# Public and private compute by ownership of the provider or of the machine's operator, as in
+# cq24 (a state-owned company such as CSC is public whatever its legal form).
 COMPUTE_BY_MODEL = """
 SELECT ?model (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?public) AS ?withPublicCompute)
-       (COUNT(DISTINCT ?commercial) AS ?withCommercialCompute) WHERE {
+       (COUNT(DISTINCT ?private) AS ?withPrivateCompute) WHERE {
     ?project a atlas:Project ; atlas:organizationalModel ?model .
     OPTIONAL {
-        ?partnership atlas:supportsProject ?project ; atlas:computeProvider/atlas:organizationType ?type .
-        BIND (IF(?type IN (vocab:public-body, vocab:research-institute, vocab:university), ?project, ?unbound) AS ?public)
-        BIND (IF(?type IN (vocab:company, vocab:big-tech, vocab:startup), ?project, ?unbound) AS ?commercial)
+        ?partnership atlas:supportsProject ?project .
+        { ?partnership atlas:computeProvider ?provider } UNION { ?partnership atlas:computeResource/atlas:operatedBy ?provider }
+        ?provider atlas:ownership ?ownership .
+        BIND (IF(?ownership = vocab:public-ownership, ?project, ?unbound) AS ?public)
+        BIND (IF(?ownership = vocab:private-ownership, ?project, ?unbound) AS ?private)
     }
 } GROUP BY ?model ORDER BY ?model"""
 
 
 def compute_by_organizational_model(store) -> list[tuple[str, int, int, int]]:
-    """(organisational model, projects, with public compute, with commercial compute)."""
+    """(organisational model, projects, with public compute, with private compute)."""
     return [(curie(r["model"].value), int(r["projects"].value), int(r["withPublicCompute"].value),
-             int(r["withCommercialCompute"].value)) for r in run_query(store, COMPUTE_BY_MODEL)]
+             int(r["withPrivateCompute"].value)) for r in run_query(store, COMPUTE_BY_MODEL)]
 
 
 # ---------------------------------------------------------------- the analytics graph
@@ -371,6 +375,6 @@ def format_summary(store, kind: str, top: int) -> str:
     lines.append(f"  {'artefact':40} {'kind':10} {'projects':>8}")
     lines += [f"  {curie(a):40} {k:10} {n:>8}" for a, k, n in most_shared_artefacts(store, top)] or ["  (none shared)"]
     lines.append("\ncompute per organisational model:")
-    lines.append(f"  {'organisational model':50} {'projects':>8} {'public':>7} {'commercial':>10}")
+    lines.append(f"  {'organisational model':50} {'projects':>8} {'public':>7} {'private':>10}")
     lines += [f"  {m_:50} {p:>8} {pub:>7} {com:>10}" for m_, p, pub, com in compute_by_organizational_model(store)]
     return "\n".join(lines) + "\n"
