@@ -72,7 +72,7 @@ def test_ask_answers_a_boolean(client):
 @pytest.mark.parametrize("accept, content_type, marker", [
     ("text/turtle", "text/turtle", 'model:alpha-7b rdfs:label "Alpha 7B"@en'),
     ("application/n-triples", "application/n-triples", f'<{MODEL}> <http://www.w3.org/2000/01/rdf-schema#label> "Alpha 7B"@en .'),
-    ("application/ld+json", "application/ld+json", '"@value":"Alpha 7B"'),
+    ("application/ld+json", "application/ld+json", '"rdfs:label": [{"@language": "en", "@value": "Alpha 7B"}]'),  # compacted
     ("application/rdf+xml", "application/rdf+xml", f'rdf:about="{MODEL}"'),
 ])
 def test_construct_in_every_graph_format(client, accept, content_type, marker):
@@ -349,6 +349,29 @@ def test_entity_page_shows_subnodes_with_anchors(client):
     text = client.get("/page/project/alpha").text
     assert '<section class="subnode" id="organizational-model">' in text
     assert "Alpha is run as judged by the curator." in text
+
+
+def test_subnodes_have_titles_not_raw_ids(client):
+    text = client.get("/page/project/alpha").text
+    assert "project:alpha#organizational-model" not in text
+    section = text[text.index('<section class="subnode" id="organizational-model">'):]
+    title = "Assessment: Single research institute project (Curator judgement)"  # type: value (evidence)
+    assert f"<h3>{title} <small>" in section[:200]
+    assert f'<a href="/page/project/alpha#organizational-model">{title}</a>' in text  # the link to it too
+
+
+def test_each_incoming_link_is_listed_once_by_its_asserted_property(client):
+    text = client.get("/page/dataset/web-corpus").text
+    incoming = text[text.index('<table class="incoming">'):]
+    assert incoming.count('<a href="/page/model/alpha-7b">Alpha 7B</a>') == 1
+    assert "fair4ml:trainedOn" not in incoming and "prov:used" not in incoming
+
+
+def test_entity_jsonld_is_compacted_with_the_atlas_context(client):
+    doc = json.loads(client.get("/data/model/alpha-7b.jsonld").text)
+    assert doc["@context"]["atlas"] == "https://w3id.org/llm-atlas/ontology#"
+    node = next(n for n in doc["@graph"] if n["@id"] == "model:alpha-7b")
+    assert "atlas:Model" in node["@type"] and node["atlas:developedBy"] == [{"@id": "organization:alpha-lab"}]
 
 
 def test_spdx_licence_page(client):
