@@ -24,7 +24,8 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, VOCAB_IRI
+from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIXES, VOCAB_IRI
+from llm_atlas.query import absent_iris
 from llm_atlas.serve import negotiation, netmap, pages, sparql
 from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
@@ -103,6 +104,7 @@ class Atlas:
             return {"error": answer.body.decode().strip()}
         table = answer.table
         table["views"] = [[pages.value_view(cell) for cell in row] for row in table["rows"]]
+        table["max_rows"] = self.settings.limits.max_rows
         return table
 
     def cq_table(self, question: pages.Question) -> dict:
@@ -264,13 +266,17 @@ def create_app(atlas: Atlas) -> Starlette:
         table, error = None, None
         if len(text) > sparql.MAX_QUERY_CHARS:
             error, run = f"the query is longer than {sparql.MAX_QUERY_CHARS} characters", False
+        absent = []
         if run:
             result = atlas.table(text)
             error, table = result.get("error"), (None if "error" in result else result)
+            if table is not None and not table["rows"] and not table.get("boolean"):
+                absent = absent_iris(site.store, text)  # an empty answer: say which IRIs occur nowhere
         if not text:
             text = atlas.questions[0].text if atlas.questions else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
         return atlas.render("query.html", title="Query", questions=atlas.questions, example=example, query=text,
-                            table=table, error=error, status=400 if error else 200,
+                            table=table, error=error, status=400 if error else 200, absent=absent,
+                            prefixes=[(p, str(ns)) for p, ns in PREFIXES.items()],
                             downloads=DOWNLOAD_FORMATS["graph" if table and table["form"] in ("CONSTRUCT", "DESCRIBE") else "results"])
 
     def downloads(request: Request) -> Response:
