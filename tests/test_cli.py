@@ -38,7 +38,7 @@ def test_validate_reports_file_line_entity_and_rule(graph, capsys):
     out = capsys.readouterr().out
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("model:alpha-7b "))
     assert f"{path}:{line}: model:alpha-7b" in out
-    assert "shapes:ModelShape DatatypeConstraintComponent [atlas:parameterCount] (value: 7B)" in out
+    assert "shapes:ModelShape DatatypeConstraintComponent, MinInclusiveConstraintComponent [atlas:parameterCount] (value: 7B)" in out
 
 
 def test_validate_files_checks_them_in_context_and_reports_only_them(graph, capsys, monkeypatch):
@@ -121,6 +121,41 @@ def test_new_writes_a_skeleton_that_validates_only_once_filled(graph, capsys, mo
     assert main(["new", "model", "delta-2b"]) == 2
     assert main(["new", "model", "Not A Slug"]) == 2
     assert main(["new", "spaceship", "x"]) == 2
+
+
+def test_every_todo_fails_validation_and_is_reported_once(graph, capsys, monkeypatch):
+    """Filling only the required values leaves label and description as TODOs: they must fail,
+    and each placeholder is one finding (not one per constraint it breaks)."""
+    monkeypatch.setattr("llm_atlas.atlas.Layout.__post_init__", lambda self: setattr(self, "graph", graph) or setattr(self, "root", ROOT))
+    assert main(["new", "model", "delta-2b"]) == 0
+    path = graph / "model" / "delta-2b.ttl"
+    text = path.read_text()
+    assert main(["validate", str(path)]) == 1
+    report = capsys.readouterr().out
+    assert report.count("(value: TODO:") == 5 and "5 problem(s)" in report
+    assert "placeholder; shapes:ModelShape ClassConstraintComponent, NodeKindConstraintComponent [atlas:developedBy]" in report
+    for todo, value in [('"TODO: organization:<slug>"', "organization:delta-hpc"),
+                        ('"TODO: spdx:<ID> or license:<slug>"', "spdx:MIT"),
+                        ('"TODO: <https://…> of each document you read that states these facts"', "<https://example.org/d>")]:
+        text = text.replace(todo, value)
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 1
+    report = capsys.readouterr().out
+    assert "placeholder [rdfs:label] (value: TODO: name as its developers write it)" in report
+    assert "placeholder [dcterms:description]" in report and "2 problem(s)" in report
+
+
+def test_a_draft_outside_the_graph_is_checked_against_the_shapes_too(graph, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("llm_atlas.atlas.Layout.__post_init__", lambda self: setattr(self, "graph", graph) or setattr(self, "root", ROOT))
+    draft = tmp_path / "drafts" / "draft.ttl"
+    draft.parent.mkdir()
+    draft.write_text((graph / "model" / "alpha-7b.ttl").read_text().replace("atlas:parameterCount 7000000000", 'atlas:parameterCount "7B"'))
+    assert main(["validate", str(draft)]) == 1
+    report = capsys.readouterr().out
+    assert f"{draft}:1: model:alpha-7b" in report
+    assert "file-layout: This draft is not under graph/model/; it was checked as graph/model/alpha-7b.ttl" in report
+    assert "shapes:ModelShape DatatypeConstraintComponent, MinInclusiveConstraintComponent [atlas:parameterCount] (value: 7B)" in report
+    assert "2 problem(s) in 1 file(s)" in report  # only the draft's findings; it stands in for graph/model/alpha-7b.ttl
 
 
 def test_network_command_tables_exports_and_plots(tmp_path, capsys, monkeypatch, fixture_dist):

@@ -46,7 +46,8 @@ def test_centralities_by_hand(orgs):
 
 def test_project_network_by_shared_artefacts(fixture_store):
     g = network.projects(fixture_store)
-    assert g[P("alpha")][P("beta")]["weight"] == 3  # web-corpus, bench-qa, trainer-x
+    # web-corpus is used by three projects (1/2 to each pair), bench-qa and trainer-x by two (1 each)
+    assert g[P("alpha")][P("beta")]["weight"] == 2.5
     assert g[P("beta")][P("gamma")]["kinds"] == ["dataset", "framework"]
     assert g[P("alpha")][P("gamma")]["shared"] == [str(ID["dataset/web-corpus"])]
 
@@ -59,7 +60,43 @@ def test_most_shared_artefacts(fixture_store):
 
 def test_bridges_between_organisational_models(fixture_store):
     found = network.bridges(network.projects(fixture_store), "organizationalModel")
-    assert found[("vocab:single-company", "vocab:single-research-institute")] == 3
+    assert found[("vocab:single-company", "vocab:single-research-institute")] == 2.5
+
+
+def test_a_consortium_does_not_swamp_the_network():
+    """Newman's weighting: a 30-member consortium gives each member weighted degree 1, while an
+    organisation in two small projects has 2 and ranks above the consortium's members."""
+    import networkx as nx
+
+    g = nx.Graph()
+    members = {f"urn:member-{i:02}" for i in range(30)}
+    g.add_nodes_from(sorted(members | {"urn:hub", "urn:a", "urn:b"}))
+    network._project(g, {"urn:consortium": members, "urn:p1": {"urn:hub", "urn:a"}, "urn:p2": {"urn:hub", "urn:b"}})
+    m = network.metrics(g)
+    assert g["urn:member-00"]["urn:member-01"]["weight"] == round(1 / 29, 6)
+    assert m["urn:member-00"]["degree"] == 29 and m["urn:member-00"]["weightedDegree"] == pytest.approx(1.0, abs=1e-5)
+    assert m["urn:hub"]["weightedDegree"] == 2.0
+    ranked = sorted(m, key=lambda n: -m[n]["weightedDegree"])
+    assert ranked[0] == "urn:hub"
+
+
+def test_the_same_network_gives_the_same_picture_in_any_process(fixture_dist, tmp_path):
+    """Louvain iterates over sets, and sets of strings are ordered by the per-process hash seed:
+    two processes with different seeds must still draw the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys; from pathlib import Path; from llm_atlas import network; from llm_atlas.netplot import plot; "
+              "from llm_atlas.query import load_store; "
+              "plot(network.organizations(load_store(Path(sys.argv[1]))), Path(sys.argv[2]), colour_by='organizationType')")
+    pictures = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"map-{seed}.svg"
+        subprocess.run([sys.executable, "-c", script, str(fixture_dist), str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        pictures.append(out.read_bytes())
+    assert pictures[0] == pictures[1]
 
 
 def test_grassroots_vs_research_compute(fixture_store):
@@ -105,3 +142,17 @@ def test_analytics_graph_is_separate_and_valid(fixture_dist, fixture_layout):
     assert analytics.value(record, ATLAS.betweennessCentrality).toPython() == Decimal("0.7")
     sources = read_sources(fixture_layout)
     assert shacl_problems(sources, shacl_results(sources, analytics)) == []
+
+
+def test_public_compute_has_one_answer_whichever_way_it_is_asked(fixture_store):
+    """cq24 and the network's compute table count the same projects as having public compute:
+    Delta HPC is a company by legal form and public by ownership, and counts as public in both."""
+    from pathlib import Path
+
+    from llm_atlas.query import rows, run_query
+
+    cq24 = (Path(__file__).resolve().parents[1] / "queries" / "cq" / "cq24-projects-with-public-compute.rq").read_text()
+    _, table = rows(run_query(fixture_store, cq24))
+    by_question = {row[0].value for row in table}
+    assert by_question == {P("alpha")}
+    assert sum(public for _, _, public, _ in network.compute_by_organizational_model(fixture_store)) == len(by_question)

@@ -122,8 +122,86 @@ def test_from_an_atlas_graph_and_default_graph_uri_parameter(client):
     assert get(client, q).json()["boolean"] is False
     r = get(client, "ASK { model:alpha-7b a prov:Entity }", **{"default-graph-uri": ASSERTED})
     assert r.status_code == 200 and r.json()["boolean"] is False
-    r = get(client, "ASK { ?s ?p ?o }", **{"default-graph-uri": "http://example.org/elsewhere"})
-    assert r.status_code == 400 and "not a graph of this atlas" in r.text
+
+
+ONTOLOGY = "https://w3id.org/llm-atlas/graph/ontology"
+FULL = "https://w3id.org/llm-atlas/graph/full"
+ANY_NAMED = "ASK { GRAPH ?g { ?s ?p ?o } }"
+ANY_DEFAULT = "ASK { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("query, params, expected", [
+    # FROM and default-graph-uri build the same dataset: only default graphs means no named graphs
+    (ANY_NAMED, {}, True),
+    (f"ASK FROM <{ASSERTED}> {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}, False),
+    (ANY_NAMED, {"default-graph-uri": ASSERTED}, False),
+    # only named graphs means an empty default graph (SPARQL 1.1 Query 13.2.2)
+    (f"ASK FROM NAMED <{ONTOLOGY}> {{ ?s ?p ?o }}", {}, False),
+    (ANY_DEFAULT, {"named-graph-uri": ONTOLOGY}, False),
+    (f"ASK FROM NAMED <{ONTOLOGY}> {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}", {}, True),
+    (f"ASK {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}", {"named-graph-uri": ONTOLOGY}, True),
+    (f"ASK {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }}", {"named-graph-uri": ONTOLOGY}, False),
+    # the protocol's dataset wins over the query's
+    (f"ASK FROM <{ASSERTED}> {{ ?s ?p ?o }}", {"named-graph-uri": ONTOLOGY}, False),
+    # …/graph/full names the default graph (what a Graph Store loaded by `push` calls it)
+    ("ASK { model:alpha-7b a prov:Entity }", {"default-graph-uri": FULL}, True),
+    (f"ASK FROM <{FULL}> {{ model:alpha-7b a prov:Entity }}", {}, True),
+    # a graph the atlas does not hold is empty, whichever way it is named (never fetched)
+    (ANY_DEFAULT, {"default-graph-uri": "http://example.org/elsewhere"}, False),
+    ("ASK FROM <http://example.org/elsewhere> { ?s ?p ?o }", {}, False),
+])
+def test_the_dataset_is_built_as_sparql_defines_it(client, query, params, expected):
+    r = get(client, query, **params)
+    assert r.status_code == 200, r.text
+    assert r.json()["boolean"] is expected
+
+
+def test_a_graph_parameter_must_be_an_iri(client):
+    r = get(client, ANY_DEFAULT, **{"default-graph-uri": "not an iri"})
+    assert r.status_code == 400 and "absolute IRI" in r.text
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    r = client.post("/sparql", content=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+                    headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert r.status_code == 200, r.text
+    assert r.text.strip() == '<http://testserver/s> <http://testserver/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+
+
+@pytest.mark.parametrize("fmt, content_type", [
+    ("n3", "text/turtle"), ("turtle", "text/turtle"), ("rdf+xml", "application/rdf+xml"),
+    ("json-ld", "application/ld+json"), ("application/rdf+xml", "application/rdf+xml"), ("text/n3", "text/turtle"),
+])
+def test_format_parameters_that_clients_send(client, fmt, content_type):
+    r = get(client, CONSTRUCT, format=fmt)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith(content_type)
+
+
+@pytest.mark.parametrize("accept", [None, "text/turtle", "application/sparql-results+json"])
+def test_head_answers_like_get(client, accept):
+    headers = {"Accept": accept} if accept else {}
+    for params in ({}, {"query": SELECT}):
+        got, head = client.get("/sparql", params=params, headers=headers), client.head("/sparql", params=params, headers=headers)
+        assert head.status_code == got.status_code and head.status_code in (200, 303, 406)
+        assert head.headers.get("content-type") == got.headers.get("content-type")
+        assert head.content == b""
+
+
+def test_an_empty_query_is_a_syntax_error_not_an_update(client):
+    r = client.post("/sparql", data={"query": ""})
+    assert r.status_code == 400 and "the query is empty" in r.text
+
+
+def test_deeply_nested_groups_are_400(client):
+    r = client.post("/sparql", data={"query": "ASK " + "{" * 3000 + "}" * 3000})
+    assert r.status_code == 400 and "nested too deeply" in r.text
+
+
+def test_a_body_in_another_charset_is_refused(client):
+    r = client.post("/sparql", content="ASK {}".encode("utf-16"),
+                    headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+    assert r.status_code == 415 and "UTF-8" in r.text
 
 
 def test_rows_are_capped_and_the_cap_is_announced(client):

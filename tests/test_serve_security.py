@@ -96,8 +96,6 @@ def test_the_canary_would_see_an_unguarded_service_call(canary):
     "PREFIX c: <{url}/> SELECT * WHERE { SERVICE c:sparql { ?s ?p ?o } }",
     "SELECT * WHERE { VALUES ?e { <{url}/sparql> } SERVICE ?e { ?s ?p ?o } }",
     "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <{url}/sparql> { ?s ?p ?o } }",
-    "SELECT * FROM <{url}/data.ttl> WHERE { ?s ?p ?o }",
-    "SELECT * FROM NAMED <{url}/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
     "LOAD <{url}/data.ttl>",
     "LOAD SILENT <{url}/data.ttl> INTO GRAPH <urn:x:g>",
     "INSERT DATA { <urn:x:s> <urn:x:p> <urn:x:o> }",
@@ -117,6 +115,25 @@ def test_outbound_and_update_queries_are_refused_before_execution(client, canary
         r = client.post("/sparql", content=text.encode(), headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 403, r.text
     assert r.text.startswith("refused: ")
+    assert len(canary.requests) == before
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <{url}/data.ttl> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <{url}/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+])
+def test_outside_graphs_in_from_are_empty_and_never_fetched(client, canary, query):
+    before = len(canary.requests)
+    r = client.get("/sparql", params={"query": query.replace("{url}", canary.url)})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"]["bindings"] == []
+    assert len(canary.requests) == before
+
+
+def test_outside_graphs_as_protocol_parameters_are_empty_and_never_fetched(client, canary):
+    before = len(canary.requests)
+    r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": canary.url + "/data.ttl"})
+    assert r.status_code == 200 and r.json()["boolean"] is False
     assert len(canary.requests) == before
 
 

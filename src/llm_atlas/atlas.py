@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from llm_atlas.loading import GraphFile, Problem, iter_ttl, load_graph, read_graph_file
+from llm_atlas.namespaces import ID
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -102,12 +103,15 @@ def read_sources(layout: Layout, extra_files=()) -> Sources:
     ontology = load_graph(layout.ontology_files())
     shapes = load_graph(layout.shape_files())
     sources = Sources(layout, ontology, shapes)
-    paths = {(p.parent.name, p.name): (layout.graph, p) for p in iter_ttl([layout.graph])}
+    read = {(p.parent.name, p.name): read_graph_file(layout.graph, p) for p in iter_ttl([layout.graph])}
     for extra in map(Path, extra_files):
-        paths[(extra.parent.name, extra.name)] = (extra.parent.parent, extra)
-    for key in sorted(paths):
-        root, path = paths[key]
-        gf, problems = read_graph_file(root, path)
+        gf, problems = read_graph_file(extra.parent.parent, extra, outside=True)
+        # a draft replaces the file of the entity it describes (it is checked in that one's place)
+        key = tuple(str(gf.entity)[len(str(ID)):].split("/", 1)) if gf.entity and str(gf.entity).startswith(str(ID)) \
+            else (extra.parent.name, extra.stem)
+        read[(key[0], key[1].removesuffix(".ttl") + ".ttl")] = (gf, problems)
+    for key in sorted(read):
+        gf, problems = read[key]
         sources.files.append(gf)
         sources.problems.extend(problems)
     return sources

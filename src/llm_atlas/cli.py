@@ -111,13 +111,12 @@ def cmd_network(args) -> int:
             return EXIT_ERROR
         print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
     if args.plot:
-        from llm_atlas.netplot import plot
+        from llm_atlas.netplot import DEFAULT_COLOUR, plot
 
         if Path(args.plot).suffix not in (".svg", ".png"):
             print("error: --plot writes .svg or .png", file=sys.stderr)
             return EXIT_ERROR
-        colour = "organizationalModel" if args.kind == "projects" else "kind"
-        plot(g, Path(args.plot), colour_by=args.colour or colour, labels=args.top, title=f"LLM Atlas: {args.kind}")
+        plot(g, Path(args.plot), colour_by=args.colour or DEFAULT_COLOUR[args.kind], labels=args.top, title=f"LLM Atlas: {args.kind}")
         print(f"wrote {args.plot}")
     return EXIT_OK
 
@@ -186,7 +185,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--top", type=int, default=15, help="rows in tables, labels in plots (default 15)")
     w.add_argument("--export", nargs=2, metavar=("FORMAT", "FILE"), help="write graphml, gexf, json or csv to FILE")
     w.add_argument("--plot", metavar="FILE", help="draw the network to FILE.svg or FILE.png")
-    w.add_argument("--colour", help="node attribute to colour by (kind, region, organizationalModel)")
+    w.add_argument("--colour", help="node attribute to colour by: kind, region, organizationalModel, organizationType "
+                                    "(default: organizationType for organisations, organizationalModel for projects, kind for the ecosystem)")
     w.set_defaults(func=cmd_network)
 
     u = sub.add_parser("push", help="replace the atlas's graphs in a SPARQL 1.1 Graph Store (Virtuoso, Fuseki, GraphDB, "

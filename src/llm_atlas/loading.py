@@ -141,13 +141,37 @@ def expected_entity(root: Path, path: Path) -> URIRef | None:
     return ID[f"{rel.parts[0]}/{path.stem}"]
 
 
-def read_graph_file(root: Path, path: Path) -> tuple[GraphFile, list[Problem]]:
-    """Parse one entity file and check the layout rules; SourceError if it does not parse."""
+def entity_in(triples) -> URIRef | None:
+    """The one atlas entity a file's triples describe (an ``id/<kind>/<slug>`` IRI typed with its
+    kind's class), or None: what a draft outside ``graph/`` is checked as."""
+    found = set()
+    for s, p, o in triples:
+        if p == RDF.type and isinstance(s, URIRef) and "#" not in s and str(s).startswith(str(ID)):
+            if KINDS.get(str(s)[len(ID):].split("/")[0]) == o:
+                found.add(s)
+    return found.pop() if len(found) == 1 else None
+
+
+def read_graph_file(root: Path, path: Path, *, outside: bool = False) -> tuple[GraphFile, list[Problem]]:
+    """Parse one entity file and check the layout rules; SourceError if it does not parse.
+
+    ``outside``: a draft elsewhere than ``graph/<kind>/``; it is checked as the file of the entity
+    it describes would be, with its place reported as a finding of its own.
+    """
     text = path.read_text(encoding="utf-8")
     triples = parse_turtle(path, text)
     shown = str(path)
     entity = expected_entity(root, path)
     problems: list[Problem] = []
+    kind = path.parent.name
+    if entity is None and outside and (entity := entity_in(triples)) is not None:
+        kind, slug = str(entity)[len(ID):].split("/", 1)
+        problems.append(Problem(shown, 1, str(entity), "file-layout",
+                                f"This draft is not under graph/{kind}/; it was checked as graph/{kind}/{slug}.ttl "
+                                f"would be. Move it there to add it to the atlas."))
+        path_stem = slug
+    else:
+        path_stem = path.stem
 
     def problem(rule, message, node=None, prop=None):
         line = gf.line_of(node) if node is not None else 1
@@ -157,14 +181,13 @@ def read_graph_file(root: Path, path: Path) -> tuple[GraphFile, list[Problem]]:
     if entity is None:
         problem("file-layout", f"Graph files live at graph/<kind>/<slug>.ttl with <kind> one of: {', '.join(KINDS)}. Move this file.")
         return gf, problems
-    kind = path.parent.name
-    if path.stem != slugify(path.stem):
-        problem("slug-form", f"File name '{path.stem}' is not a slug; rename it to '{slugify(path.stem)}.ttl' and its IRI to match.")
+    if path_stem != slugify(path_stem):
+        problem("slug-form", f"File name '{path_stem}' is not a slug; rename it to '{slugify(path_stem)}.ttl' and its IRI to match.")
     if kind == "license":
         # An SPDX-listed licence is described under its SPDX IRI; the file is named by the slug of its id.
         spdx = {s for s, _, _ in triples if isinstance(s, URIRef) and str(s).startswith(str(SPDX_LICENSES))}
         for s in spdx:
-            if slugify(str(s)[len(SPDX_LICENSES):]) == path.stem:
+            if slugify(str(s)[len(SPDX_LICENSES):]) == path_stem:
                 gf.entity = entity = s
     for s, p, o in triples:
         if isinstance(s, BNode) or isinstance(o, BNode):

@@ -5,15 +5,23 @@ Three networks:
 - ``ecosystem``: projects, organisations, models, datasets, benchmarks, leaderboards,
   frameworks, compute resources and forums as typed nodes, atlas relations as typed edges;
 - ``organizations``: organisations linked when they take part in the same project,
-  collaboration or compute partnership, weighted by how many, the shared items kept;
+  collaboration or compute partnership, the shared items kept;
 - ``projects``: projects linked by shared artefacts (datasets, benchmarks, frameworks,
-  compute resources, forums), weighted, the shared items and their kinds kept.
+  compute resources, forums), the shared items and their kinds kept.
+
+Both projections are weighted as collaboration networks are (Newman 2001): a shared item
+with n members adds 1/(n−1) to each pair's weight, so a 30-member consortium gives each member
+a weighted degree of 1, not 29, and large consortia do not swamp degree and eigenvector
+centrality. A node's weighted degree is then the number of shared items it takes part in
+(with at least one partner). Betweenness uses 1/weight as the length of a link: strong ties
+are short, so it finds the brokers between groups.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import Decimal
+from fractions import Fraction
 from itertools import combinations
 
 import networkx as nx
@@ -34,10 +42,11 @@ NODE_CLASSES = ["Project", "Organization", "Model", "Dataset", "Benchmark", "Lea
                 "ComputeResource", "CommunityForum"]
 
 NODES = """
-SELECT ?node ?class ?label ?region ?model WHERE {
+SELECT ?node ?class ?label ?region ?model ?type WHERE {
     VALUES ?class { %s }
     ?node a ?class .
     OPTIONAL { ?node rdfs:label ?label FILTER (LANG(?label) = "en") }
+    OPTIONAL { ?node atlas:organizationType ?type }
     OPTIONAL { ?node atlas:country/skos:broader ?region }
     OPTIONAL { ?node atlas:developedBy/atlas:country/skos:broader ?region }
     OPTIONAL { ?node atlas:organizationalModel ?model }
@@ -84,7 +93,7 @@ def _value(term):
 
 
 def _nodes(store) -> dict[str, dict]:
-    """IRI -> attributes (kind, label, region, organizationalModel) of every node-worthy entity."""
+    """IRI -> attributes (kind, label, region, organizationalModel, organizationType) of every node-worthy entity."""
     nodes: dict[str, dict] = {}
     for row in run_query(store, NODES):
         iri = row["node"].value
@@ -93,7 +102,7 @@ def _nodes(store) -> dict[str, dict]:
             attrs = nodes[iri] = {"kind": row["class"].value.rsplit("#", 1)[1], "label": curie(iri)}
         if row["label"] is not None:
             attrs["label"] = row["label"].value
-        for key, var in (("region", "region"), ("organizationalModel", "model")):
+        for key, var in (("region", "region"), ("organizationalModel", "model"), ("organizationType", "type")):
             if row[var] is not None:
                 attrs.setdefault(key, curie(row[var].value))
     return nodes
@@ -123,19 +132,30 @@ def ecosystem(store) -> nx.MultiDiGraph:
     return g
 
 
+WEIGHTING = "each shared item with n members adds 1/(n-1) to a pair's weight (Newman 2001)"
+
+
+def _project(g: nx.Graph, members: dict[str, set]) -> None:
+    """Link the members of each item pairwise with Newman's weight 1/(n-1); the items are kept
+    as ``shared``. Weights are summed as fractions, so the result does not depend on order."""
+    weights: dict[tuple, Fraction] = defaultdict(Fraction)
+    shared: dict[tuple, list] = defaultdict(list)
+    for item in sorted(members):
+        inside = sorted(m for m in members[item] if m in g)
+        for pair in combinations(inside, 2):
+            weights[pair] += Fraction(1, len(inside) - 1)
+            shared[pair].append(item)
+    for (a, b), weight in sorted(weights.items()):
+        g.add_edge(a, b, weight=round(float(weight), 6), shared=shared[(a, b)])
+
+
 def organizations(store) -> nx.Graph:
     nodes = _nodes(store)
     members: dict[str, set] = defaultdict(set)
     for row in run_query(store, ORG_CONTEXTS):
         members[row["context"].value].add(row["org"].value)
     g = _graph(nodes, lambda a: a["kind"] == "Organization")
-    for context in sorted(members):
-        for a, b in combinations(sorted(members[context]), 2):
-            if g.has_edge(a, b):
-                g[a][b]["weight"] += 1
-                g[a][b]["shared"].append(context)
-            else:
-                g.add_edge(a, b, weight=1, shared=[context])
+    _project(g, members)
     return g
 
 
@@ -151,10 +171,13 @@ def projects(store) -> nx.Graph:
     nodes = _nodes(store)
     uses = project_artefacts(store)
     g = _graph(nodes, lambda a: a["kind"] == "Project")
-    for a, b in combinations(sorted(uses), 2):
-        shared = sorted(set(uses[a]) & set(uses[b]))
-        if shared:
-            g.add_edge(a, b, weight=len(shared), shared=shared, kinds=sorted({uses[a][x] for x in shared}))
+    users: dict[str, set] = defaultdict(set)
+    for project, artefacts in uses.items():
+        for artefact in artefacts:
+            users[artefact].add(project)
+    _project(g, users)
+    for a, b, data in g.edges(data=True):
+        data["kinds"] = sorted({uses[a][x] for x in data["shared"]})
     return g
 
 
@@ -166,22 +189,39 @@ def build_network(store, kind: str):
 
 # ---------------------------------------------------------------- analysis
 
+def simple_graph(g) -> nx.Graph:
+    """An undirected graph without parallel edges, its nodes numbered in sorted IRI order.
+
+    Numbering matters: networkx's Louvain iterates over sets of nodes, and sets of strings are
+    ordered by Python's per-process hash seed, so the same network gave different communities
+    (and pictures) in two runs. Integers hash to themselves.
+    """
+    simple = nx.Graph()
+    order = sorted(g)
+    number = {n: i for i, n in enumerate(order)}
+    simple.add_nodes_from((number[n], {**g.nodes[n], "iri": n}) for n in order)
+    for a, b, data in sorted(g.edges(data=True), key=lambda e: (number[e[0]], number[e[1]])):
+        if not simple.has_edge(number[a], number[b]):
+            weight = data.get("weight", 1)
+            simple.add_edge(number[a], number[b], weight=weight, distance=1 / weight)
+    return simple
+
+
 def metrics(g: nx.Graph) -> dict[str, dict]:
-    """Per node: degree, weightedDegree, betweenness, eigenvector, community."""
-    simple = nx.Graph(g) if g.is_multigraph() or g.is_directed() else g
-    if simple.is_directed():
-        simple = simple.to_undirected()
-    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    """Per node: degree (partners), weightedDegree (Newman-weighted), betweenness (on 1/weight
+    lengths), eigenvector (weighted), community (Louvain, seeded)."""
+    simple = simple_graph(g)
+    betweenness = nx.betweenness_centrality(simple, normalized=True, weight="distance")
     eigenvector = _eigenvector(simple)
     communities = nx.community.louvain_communities(simple, weight="weight", seed=0) if simple.number_of_edges() else [{n} for n in simple]
     community_of = {}
-    for number, members in enumerate(sorted(communities, key=lambda c: (-len(c), sorted(c)[0]))):
+    for number, members in enumerate(sorted(communities, key=lambda c: (-len(c), min(c)))):
         for node in members:
             community_of[node] = number
     return {
-        n: {
+        simple.nodes[n]["iri"]: {
             "degree": simple.degree(n),
-            "weightedDegree": int(simple.degree(n, weight="weight")),
+            "weightedDegree": round(simple.degree(n, weight="weight"), 6),
             "betweenness": round(betweenness[n], 6),
             "eigenvector": round(eigenvector.get(n, 0.0), 6),
             "community": community_of[n],
@@ -226,22 +266,26 @@ def bridges(g: nx.Graph, attribute: str) -> Counter:
     return found
 
 
+# Public and private compute by ownership of the provider or of the machine's operator, as in
+# cq24 (a state-owned company such as CSC is public whatever its legal form).
 COMPUTE_BY_MODEL = """
 SELECT ?model (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?public) AS ?withPublicCompute)
-       (COUNT(DISTINCT ?commercial) AS ?withCommercialCompute) WHERE {
+       (COUNT(DISTINCT ?private) AS ?withPrivateCompute) WHERE {
     ?project a atlas:Project ; atlas:organizationalModel ?model .
     OPTIONAL {
-        ?partnership atlas:supportsProject ?project ; atlas:computeProvider/atlas:organizationType ?type .
-        BIND (IF(?type IN (vocab:public-body, vocab:research-institute, vocab:university), ?project, ?unbound) AS ?public)
-        BIND (IF(?type IN (vocab:company, vocab:big-tech, vocab:startup), ?project, ?unbound) AS ?commercial)
+        ?partnership atlas:supportsProject ?project .
+        { ?partnership atlas:computeProvider ?provider } UNION { ?partnership atlas:computeResource/atlas:operatedBy ?provider }
+        ?provider atlas:ownership ?ownership .
+        BIND (IF(?ownership = vocab:public-ownership, ?project, ?unbound) AS ?public)
+        BIND (IF(?ownership = vocab:private-ownership, ?project, ?unbound) AS ?private)
     }
 } GROUP BY ?model ORDER BY ?model"""
 
 
 def compute_by_organizational_model(store) -> list[tuple[str, int, int, int]]:
-    """(organisational model, projects, with public compute, with commercial compute)."""
+    """(organisational model, projects, with public compute, with private compute)."""
     return [(curie(r["model"].value), int(r["projects"].value), int(r["withPublicCompute"].value),
-             int(r["withCommercialCompute"].value)) for r in run_query(store, COMPUTE_BY_MODEL)]
+             int(r["withPrivateCompute"].value)) for r in run_query(store, COMPUTE_BY_MODEL)]
 
 
 # ---------------------------------------------------------------- the analytics graph
@@ -258,7 +302,7 @@ def analytics_graph(store, release_date: str) -> Graph:
             g.add((subject, ATLAS.measuredEntity, URIRef(node)))
             g.add((subject, ATLAS.networkName, Literal(kind)))
             g.add((subject, ATLAS.degree, Literal(m["degree"])))
-            g.add((subject, ATLAS.weightedDegree, Literal(m["weightedDegree"])))
+            g.add((subject, ATLAS.weightedDegree, Literal(Decimal(f"{m['weightedDegree']:.6f}"))))
             g.add((subject, ATLAS.betweennessCentrality, Literal(Decimal(f"{m['betweenness']:.6f}"))))
             g.add((subject, ATLAS.eigenvectorCentrality, Literal(Decimal(f"{m['eigenvector']:.6f}"))))
             g.add((subject, ATLAS.community, Literal(m["community"])))
@@ -310,22 +354,27 @@ def _flatten(g):
 def format_summary(store, kind: str, top: int) -> str:
     g = build_network(store, kind)
     lines = [f"{kind} network: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"]
+    if kind != "ecosystem":
+        lines.append(f"weights: {WEIGHTING}; betweenness on 1/weight link lengths")
     m = metrics(g)
     lines.append(f"\ntop {top} by weighted degree:")
-    lines.append(f"  {'node':40} {'degree':>6} {'weighted':>8} {'betweenness':>11} {'eigenvector':>11} {'community':>9}")
+    lines.append(f"  {'node':40} {'partners':>8} {'weighted':>8} {'betweenness':>11} {'eigenvector':>11} {'community':>9}")
     for node in sorted(m, key=lambda n: (-m[n]["weightedDegree"], -m[n]["betweenness"], n))[:top]:
         x = m[node]
-        lines.append(f"  {curie(node):40} {x['degree']:>6} {x['weightedDegree']:>8} {x['betweenness']:>11.4f} {x['eigenvector']:>11.4f} {x['community']:>9}")
+        lines.append(f"  {curie(node):40} {x['degree']:>8} {x['weightedDegree']:>8.2f} {x['betweenness']:>11.4f} {x['eigenvector']:>11.4f} {x['community']:>9}")
     communities = Counter(x["community"] for x in m.values())
     lines.append(f"\ncommunities: {len(communities)} (sizes {', '.join(str(c) for _, c in sorted(communities.items()))})")
     if kind != "ecosystem":
         for attribute in ("region", "organizationalModel"):
             found = bridges(g, attribute)
             if found:
-                lines.append(f"\nlinks across {attribute}s (weighted):")
-                lines += [f"  {a} — {b}: {n}" for (a, b), n in found.most_common(top)]
-    lines.append("\nmost-shared artefacts (projects connected):")
-    lines += [f"  {curie(a):40} {k:10} {n}" for a, k, n in most_shared_artefacts(store, top)] or ["  (none shared)"]
-    lines.append("\nprojects per organisational model, and how many got public / commercial compute:")
-    lines += [f"  {m_:50} {p:>3} {pub:>3} {com:>3}" for m_, p, pub, com in compute_by_organizational_model(store)]
+                lines.append(f"\nlinks across {attribute}s:")
+                lines.append(f"  {'one side':50} {'other side':50} {'weight':>7}")
+                lines += [f"  {a:50} {b:50} {n:>7.2f}" for (a, b), n in found.most_common(top)]
+    lines.append("\nmost-shared artefacts:")
+    lines.append(f"  {'artefact':40} {'kind':10} {'projects':>8}")
+    lines += [f"  {curie(a):40} {k:10} {n:>8}" for a, k, n in most_shared_artefacts(store, top)] or ["  (none shared)"]
+    lines.append("\ncompute per organisational model:")
+    lines.append(f"  {'organisational model':50} {'projects':>8} {'public':>7} {'private':>10}")
+    lines += [f"  {m_:50} {p:>8} {pub:>7} {com:>10}" for m_, p, pub, com in compute_by_organizational_model(store)]
     return "\n".join(lines) + "\n"

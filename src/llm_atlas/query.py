@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from llm_atlas.atlas import Layout
-from llm_atlas.guard import QueryRefused, QuerySyntaxError, query_form
+from llm_atlas.guard import Checked, QueryRefused, QuerySyntaxError, check_query
 from llm_atlas.namespaces import BASE, PREFIXES, curie
 
 # named graph IRI -> dist/ file it is loaded from
@@ -65,11 +65,35 @@ def open_store(layout: Layout, log=lambda message: None) -> ox.Store:
     return load_store(layout.dist)
 
 
-def run_query(store: ox.Store, text: str):
-    """Results of a read-only query; QueryError if refused, malformed or failing."""
+def dataset_options(checked: Checked, default_graphs=None, named_graphs=None) -> dict:
+    """Oxigraph's options for the RDF dataset of a query (SPARQL 1.1 Query §13.2, Protocol §2.1.4).
+
+    Protocol parameters (``default-graph-uri``/``named-graph-uri``) win over the query's
+    FROM/FROM NAMED. A dataset that is named at all holds exactly the graphs named: only
+    default graphs means no named graphs, only named graphs an empty default graph. Named
+    nowhere: the full atlas as default graph and every named graph. :data:`FULL_GRAPH`
+    names our default graph; a graph the store lacks is empty, never fetched.
+
+    >>> dataset_options(check_query("ASK FROM <urn:a> {}"))["named_graphs"]
+    []
+    """
+    if default_graphs is None and named_graphs is None:
+        if not checked.names_dataset:
+            return {}
+        default_graphs, named_graphs = checked.default_graphs, checked.named_graphs
+    return {"default_graph": [ox.DefaultGraph() if g == FULL_GRAPH else ox.NamedNode(g) for g in default_graphs or ()],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
+
+
+def run_query(store: ox.Store, text: str, *, base_iri: str | None = None):
+    """Results of a read-only query; QueryError if refused, malformed or failing.
+
+    Relative IRIs in the query resolve against ``base_iri`` (an endpoint passes its own URL).
+    """
     try:
-        query_form(text, allowed_graphs=frozenset(GRAPHS))
-        return store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+        checked = check_query(text)
+        return store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()}, base_iri=base_iri,
+                           **dataset_options(checked))
     except (QueryRefused, QuerySyntaxError) as err:
         raise QueryError(str(err)) from None
     except (SyntaxError, OSError, ValueError) as err:

@@ -51,14 +51,21 @@ def to_store(*graphs) -> ox.Store:
 
 def run_checks(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQuery, str, str | None]]:
     """(check, entity, value) for each row of each check query."""
+    return [(check, entity, value) for check, entity, _, value in check_rows(checks, store)]
+
+
+def check_rows(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQuery, str, str | None, str | None]]:
+    """(check, entity, property, value) for each row of each check query; ``?property`` and
+    ``?value`` are optional columns of a check."""
     found = []
     prologue = sparql_prologue()
     for check in checks:
         results = store.query(prologue + check.text)
-        has_value = any(v.value == "value" for v in results.variables)
+        columns = {v.value for v in results.variables}
         for row in results:
-            value = row["value"] if has_value else None
-            found.append((check, row["entity"].value, None if value is None else value.value))
+            prop, value = (row[c] if c in columns else None for c in ("property", "value"))
+            found.append((check, row["entity"].value, None if prop is None else curie(prop.value),
+                          None if value is None else value.value))
     return found
 
 
@@ -133,14 +140,41 @@ def validate(sources: Sources, *, only_files=None, engine: str = "fast") -> list
     if focus != []:
         problems += shacl_problems(sources, shacl_results(sources, data, focus_nodes=focus, engine=engine))
     store = to_store(data, sources.ontology_triples)
-    for check, entity, value in run_checks(check_queries(sources.layout.queries), store):
+    for check, entity, prop, value in check_rows(check_queries(sources.layout.queries), store):
         gf = sources.file_of(entity)
         problems.append(Problem(str(gf.path) if gf else "(no file)", gf.line_of(URIRef(entity)) if gf else None,
-                                entity, check.rule, check.message, value=value))
+                                entity, check.rule, check.message, property=prop, value=value))
     if only_files is not None:
         keep = {str(gf.path) for gf in sources.files if gf.path.resolve() in wanted}
         problems = [p for p in problems if p.path in keep]
-    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.entity, p.rule, p.property or "", p.value or ""))
+    return sorted(one_per_problem(problems), key=lambda p: (p.path, p.line or 0, p.entity, p.rule, p.property or "", p.value or ""))
+
+
+def one_per_problem(problems: list[Problem]) -> list[Problem]:
+    """One finding per broken value: rules that fire on the same entity, property and value
+    (a TODO placeholder breaks sh:class, sh:nodeKind and the placeholder check at once) become
+    one finding that names them all, with the first rule's message (check queries come first:
+    theirs say the most)."""
+    groups: dict[tuple, list[Problem]] = defaultdict(list)
+    for p in set(problems):
+        groups[(p.path, p.entity, p.property, p.value)].append(p)
+    merged = []
+    for items in groups.values():
+        items.sort(key=lambda p: (p.rule.startswith("shapes:"), p.rule))
+        if len(items) == 1:
+            merged.append(items[0])
+            continue
+        rules: list[str] = []
+        for p in items:
+            shape, _, component = p.rule.partition(" ")
+            if component and rules and rules[-1].startswith(shape + " "):
+                rules[-1] += ", " + component
+            else:
+                rules.append(p.rule)
+        first = items[0]
+        merged.append(Problem(first.path, min((p.line for p in items if p.line), default=None), first.entity,
+                              "; ".join(rules), first.message, first.property, first.value))
+    return merged
 
 
 def format_report(problems: list[Problem]) -> str:

@@ -146,15 +146,15 @@ def create_app(atlas: Atlas) -> Starlette:
     async def endpoint(request: Request) -> Response:
         body = await _body(request, atlas.settings.max_body) if request.method == "POST" else b""
         accept = request.headers.get("accept")
+        endpoint_iri = str(request.url.replace(query=""))
         parsed = sparql.parse_request(request.method, request.headers.get("content-type"),
-                                      list(request.query_params.multi_items()), body, accept)
+                                      list(request.query_params.multi_items()), body, accept, endpoint_iri)
         if parsed is None:
             if negotiation.page_or_data(accept) == "page":
                 return RedirectResponse("/query", 303, headers={"Vary": "Accept"})
             fmt = negotiation.choose("graph", accept, fmt=request.query_params.get("format"))
             if fmt is None:
                 return PlainTextResponse(f"not acceptable; offered: {negotiation.offered('graph')}\n", 406)
-            endpoint_iri = str(request.url.replace(query=""))
             return Response(sparql.service_description(endpoint_iri, fmt), headers={"Vary": "Accept"},
                             media_type=negotiation.media_type("graph", fmt))
         if isinstance(parsed, Answer):

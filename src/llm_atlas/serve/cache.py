@@ -17,7 +17,7 @@ from llm_atlas.serve.workers import Answer, Job
 
 def job_key(job: Job) -> tuple:
     return (job.query, tuple(sorted(job.formats.items())), tuple(job.default_graph or ()),
-            tuple(job.named_graphs or ()), job.default_graph is None, job.named_graphs is None, job.html)
+            tuple(job.named_graphs or ()), job.default_graph is None, job.named_graphs is None, job.html, job.base_iri)
 
 
 def _size(answer: Answer) -> int:

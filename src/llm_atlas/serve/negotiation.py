@@ -14,6 +14,8 @@ missing Accept header.
 True
 >>> choose("results", None, fmt="json")
 'json'
+>>> choose("graph", None, fmt="n3")  # SPARQLWrapper's setReturnFormat(N3)
+'ttl'
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ TABLE: dict[str, dict[str, tuple[str, ...]]] = {
         "tsv": ("text/tab-separated-values",),
     },
     "graph": {
-        "ttl": ("text/turtle", "application/x-turtle"),
+        "ttl": ("text/turtle", "application/x-turtle", "text/n3"),  # N3 readers read Turtle
         "nt": ("application/n-triples", "text/plain"),
         "jsonld": ("application/ld+json", "application/json"),
         "rdf": ("application/rdf+xml", "application/xml", "text/xml"),
@@ -42,7 +44,7 @@ TABLE: dict[str, dict[str, tuple[str, ...]]] = {
 # Names a ``format`` (or ``output``, ``results``) parameter may use, per kind.
 ALIASES: dict[str, dict[str, str]] = {
     "results": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"},
-    "graph": {"ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+    "graph": {"ttl": "ttl", "turtle": "ttl", "n3": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
               "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
               "rdf": "rdf", "rdfxml": "rdf", "rdf+xml": "rdf", "xml": "rdf", "owl": "rdf"},
     "page": {"html": "html"},

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from llm_atlas.query import FULL_GRAPH, GRAPHS
+from llm_atlas.query import GRAPHS
 from llm_atlas.serve import negotiation, results
 from llm_atlas.serve.workers import Answer, Job
 
@@ -23,32 +23,38 @@ MAX_QUERY_CHARS = 100_000
 
 
 def parse_request(method: str, content_type: str | None, params: list[tuple[str, str]], body: bytes,
-                  accept: str | None) -> Job | Answer | None:
-    """A Job for a query request, an error Answer, or None for a plain GET (service description)."""
-    mime = (content_type or "").split(";")[0].strip().lower()
+                  accept: str | None, endpoint: str | None = None) -> Job | Answer | None:
+    """A Job for a query request, an error Answer, or None for a plain GET or HEAD (service description).
+
+    ``endpoint`` is the endpoint's own URL: relative IRIs in a query resolve against it.
+    """
+    mime, _, parameters = (content_type or "").partition(";")
+    mime = mime.strip().lower()
+    charset = next((v.strip().strip('"').lower() for k, _, v in (p.partition("=") for p in parameters.split(";"))
+                    if k.strip().lower() == "charset"), "utf-8")
     fields = list(params)
     if method == "POST":
-        if mime == "application/x-www-form-urlencoded":
-            try:
-                fields += parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-            except UnicodeDecodeError:
-                return Answer.error(400, "the form body is not UTF-8")
-        elif mime == "application/sparql-query":
-            try:
-                fields.append(("query", body.decode("utf-8")))
-            except UnicodeDecodeError:
-                return Answer.error(400, "the query is not UTF-8")
-        elif mime == "application/sparql-update":
+        if mime == "application/sparql-update":
             return Answer.error(403, "refused: SPARQL Update is not accepted: the atlas is read-only")
-        else:
+        if mime not in ("application/x-www-form-urlencoded", "application/sparql-query"):
             return Answer.error(415, "POST a query as application/x-www-form-urlencoded (query=…) "
                                      "or as application/sparql-query")
+        if charset not in ("utf-8", "utf8"):
+            return Answer.error(415, f"the body must be UTF-8 (charset={charset} was given)")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Answer.error(400, "the body is not UTF-8")
+        if mime == "application/sparql-query":
+            fields.append(("query", text))
+        else:
+            fields += parse_qsl(text, keep_blank_values=True, strict_parsing=False)
     names = [name for name, _ in fields]
     if "update" in names:
         return Answer.error(403, "refused: SPARQL Update is not accepted: the atlas is read-only")
     queries = [value for name, value in fields if name == "query"]
     if not queries:
-        return None if method == "GET" else Answer.error(400, "no query: send query=… or an application/sparql-query body")
+        return None if method in ("GET", "HEAD") else Answer.error(400, "no query: send query=… or an application/sparql-query body")
     if len(queries) > 1:
         return Answer.error(400, "more than one query parameter")
     if len(queries[0]) > MAX_QUERY_CHARS:
@@ -56,11 +62,11 @@ def parse_request(method: str, content_type: str | None, params: list[tuple[str,
     graphs = {}
     for param, option in (("default-graph-uri", "default_graph"), ("named-graph-uri", "named_graphs")):
         values = [value for name, value in fields if name == param]
-        if param == "default-graph-uri" and values == [FULL_GRAPH]:
-            values = []  # the full atlas is our default graph already
-        unknown = [v for v in values if v not in GRAPHS]
-        if unknown:
-            return Answer.error(400, f"{param} {unknown[0]} is not a graph of this atlas; available: " + ", ".join(sorted(GRAPHS)))
+        for value in values:
+            try:
+                ox.NamedNode(value)
+            except ValueError:
+                return Answer.error(400, f"{param} must be an absolute IRI, not {value!r}")
         graphs[option] = values or None
     fmt = next((value for name in FORMAT_PARAMS for n, value in fields if n == name and value), None)
     formats = {}
@@ -69,7 +75,7 @@ def parse_request(method: str, content_type: str | None, params: list[tuple[str,
             formats[kind] = negotiation.choose(kind, accept, fmt=fmt)
     except negotiation.UnknownFormat as err:
         return Answer.error(400, str(err))
-    return Job(queries[0], formats, **graphs)
+    return Job(queries[0], formats, base_iri=endpoint, **graphs)
 
 
 def service_description(endpoint: str, fmt: str) -> bytes:

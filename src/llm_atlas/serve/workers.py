@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from llm_atlas.guard import QueryRefused, QuerySyntaxError, query_form
+from llm_atlas.guard import QueryRefused, QuerySyntaxError, check_query
 from llm_atlas.namespaces import PREFIXES
-from llm_atlas.query import DEFAULT_GRAPH_FILE, GRAPHS, SUMS, load_store
+from llm_atlas.query import DEFAULT_GRAPH_FILE, GRAPHS, SUMS, dataset_options, load_store
 from llm_atlas.serve import negotiation, results
 
 MARKER = "dist.sha256"  # beside the store: which dist/ it holds
@@ -53,9 +53,10 @@ class Limits:
 class Job:
     query: str
     formats: dict = field(default_factory=dict)  # "results"/"graph" -> format key or None; or mode "html"
-    default_graph: list[str] | None = None
-    named_graphs: list[str] | None = None
+    default_graph: list[str] | None = None  # default-graph-uri values (None: not given)
+    named_graphs: list[str] | None = None  # named-graph-uri values (None: not given)
     html: bool = False  # answer a table of JSON-style terms for a page instead of bytes
+    base_iri: str | None = None  # what relative IRIs in the query resolve against: the endpoint's URL
 
 
 @dataclass
@@ -130,20 +131,18 @@ def open_store(source: Path) -> ox.Store:
 def execute(store: ox.Store, job: Job, limits: Limits) -> Answer:
     """Run one job on ``store``: refuse, parse, evaluate and serialise within the caps."""
     try:
-        form = query_form(job.query, allowed_graphs=frozenset(GRAPHS))
+        checked = check_query(job.query)
     except QueryRefused as err:
         return Answer.error(403, f"refused: {err}")
     except QuerySyntaxError as err:
         return Answer.error(400, f"malformed query: {err}")
+    form = checked.form
     kind = "results" if form in ("SELECT", "ASK") else "graph"
     fmt = job.formats.get(kind)
     if not job.html and fmt is None:
         return Answer.error(406, f"no acceptable format for a {form} result; offered: {negotiation.offered(kind)}")
-    options = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
-    if job.default_graph is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
-    if job.named_graphs is not None:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    options = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "base_iri": job.base_iri,
+               **dataset_options(checked, job.default_graph, job.named_graphs)}
     try:
         result = store.query(job.query, **options)
         if kind == "results":
