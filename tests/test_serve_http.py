@@ -408,6 +408,14 @@ def test_downloads_list_sizes_and_checksums_and_serve_files(client, fixture_dist
     assert client.get("/downloads/..%2Fpyproject.toml").status_code == 404
 
 
+def test_the_dataset_iri_dereferences(client):
+    page = client.get("/dataset", headers={"Accept": "text/html"})
+    assert page.status_code == 303 and page.headers["location"] == "/downloads"
+    data = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert data.status_code == 200 and data.headers["content-type"].startswith("text/turtle")
+    assert "dcat:Catalog" in data.text and "void:Linkset" in data.text
+
+
 def test_void_at_well_known(client):
     r = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and "void:Dataset" in r.text

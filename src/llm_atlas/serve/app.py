@@ -217,6 +217,16 @@ def create_app(atlas: Atlas) -> Starlette:
             raise HTTPException(406, "not acceptable; offered: " + negotiation.offered("graph"))
         return _graph_file(atlas.settings.dist / "void.ttl", fmt)
 
+    def dataset(request: Request) -> Response:
+        """The dataset IRI (…/dataset, and …/dataset#catalog etc.): its description for RDF
+        clients, 303 to the downloads page for browsers."""
+        choice = negotiation.page_or_data(request.headers.get("accept"))
+        if choice is None:
+            raise HTTPException(406, "not acceptable; offered: text/html, " + negotiation.offered("graph"))
+        if choice == "page":
+            return RedirectResponse("/downloads", 303, headers={"Vary": "Accept"})
+        return _graph_file(atlas.settings.dist / "void.ttl", choice)
+
     def _graph_file(path: Path, fmt: str) -> Response:
         suffix = negotiation.SUFFIX[fmt]
         same = path.with_suffix(suffix)
@@ -327,6 +337,7 @@ def create_app(atlas: Atlas) -> Starlette:
         Route("/downloads", downloads),
         Route("/downloads/{name}", download),
         Route("/.well-known/void", void),
+        Route("/dataset", dataset),
         Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon; spares browsers a 404
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

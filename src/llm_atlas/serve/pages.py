@@ -37,7 +37,8 @@ IDENTIFIERS = {
     ATLAS + "arxivId": "https://arxiv.org/abs/{}",
     ATLAS + "spdxId": "https://spdx.org/licenses/{}.html",
 }
-CROSSWALKS = (SKOS + "exactMatch", SKOS + "closeMatch", "http://schema.org/sameAs", ATLAS + "sourceRepository")
+CROSSWALKS = (SKOS + "exactMatch", SKOS + "closeMatch", "http://schema.org/sameAs", ATLAS + "sourceRepository",
+              "http://xmlns.com/foaf/0.1/page")  # foaf:page: the Hub page the build derives from a Hub id
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "decimal", "double", "boolean")}  # shown without a note
