@@ -1,16 +1,23 @@
-"""Outside identifiers -> atlas IRIs: the forms people type, the index and `llm-atlas lookup`.
+"""Outside identifiers -> atlas IRIs: the forms people type, the index, `llm-atlas lookup` and GET /lookup.
 
 The fixture atlas links its organisations to ROR and Wikidata, holds Hub ids, arXiv ids, SPDX
 licences and source repositories, and has one Wikidata item shared by a project and its model
 (the Gamma project and Gamma 3B), so a lookup can have two answers.
 """
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
+from llm_atlas.atlas import Layout
 from llm_atlas.cli import main
 from llm_atlas.lookup import BadIdentifier, Index, Key, keys
+from llm_atlas.query import load_store
+from llm_atlas.serve.app import Atlas, Settings
+from llm_atlas.serve.workers import Limits, prepare_store
 
+ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/llm-atlas/id/"
 ATLAS = "https://w3id.org/llm-atlas/ontology#"
 SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
@@ -198,3 +205,60 @@ def test_cli_bad_input_exits_2(fixture_dist, capsys):
 def test_cli_without_a_build_exits_2(tmp_path, capsys):
     assert main(["lookup", "Q1", "--dist", str(tmp_path)]) == 2
     assert "holds no build" in capsys.readouterr().err
+
+
+# --- GET /lookup ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def atlas(fixture_dist, tmp_path_factory):
+    store = prepare_store(fixture_dist, tmp_path_factory.mktemp("store"))
+    settings = Settings(dist=fixture_dist, store_path=store, config=Layout(ROOT).config,
+                        queries=ROOT / "queries" / "cq", workers=1, limits=Limits(timeout=30))
+    atlas = Atlas(settings)
+    yield atlas
+    atlas.close()
+
+
+def test_http_one_entity_answers_303_to_its_iri(client):
+    r = client.get("/lookup", params={"id": "wd:Q1000001"})
+    assert r.status_code == 303
+    assert r.headers["location"] == ID + "org/alpha-lab"
+    assert "Accept" in r.headers["vary"]
+
+
+def test_http_several_entities_answer_300_with_the_choices(client):
+    r = client.get("/lookup", params={"id": "Q1000004"})
+    assert r.status_code == 300 and "location" not in r.headers
+    assert r.text.splitlines()[1:] == [f"{ID}project/gamma\tGamma\tatlas:Project", f"{ID}model/gamma-3b\tGamma 3B\tatlas:Model"]
+    page = client.get("/lookup", params={"id": "Q1000004"}, headers={"Accept": "text/html"})
+    assert page.status_code == 300 and page.headers["content-type"].startswith("text/html")
+    assert '<a href="/page/project/gamma">Gamma</a>' in page.text and '<a href="/page/model/gamma-3b">Gamma 3B</a>' in page.text
+    data = client.get("/lookup", params={"id": "Q1000004"}, headers={"Accept": "application/json"}).json()
+    assert [m["id"] for m in data["matches"]] == [ID + "project/gamma", ID + "model/gamma-3b"]
+    assert data["matches"][0]["type"] == {"id": ATLAS + "Project", "name": "Project"}
+
+
+def test_http_unknown_identifier_is_404(client):
+    r = client.get("/lookup", params={"id": "https://ror.org/012345678"})
+    assert r.status_code == 404
+    assert r.text == "no atlas entity has the identifier 'https://ror.org/012345678' " \
+                     "(read as ror:012345678, iri:https://ror.org/012345678)\n"
+    data = client.get("/lookup", params={"id": "Q999999"}, headers={"Accept": "application/json"})
+    assert data.status_code == 404 and data.json()["matches"] == [] and "Q999999" in data.json()["message"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({}, "give an identifier: /lookup?id="),
+    ({"id": ""}, "give an identifier: /lookup?id="),
+    ({"id": "Alpha Lab"}, "'Alpha Lab' is not an identifier the atlas reads"),
+])
+def test_http_bad_input_is_400_with_a_message(client, params, message):
+    r = client.get("/lookup", params=params)
+    assert r.status_code == 400 and message in r.text
+    assert "/reconcile" in r.text  # where names are looked up instead
+
+
+def test_http_errors_are_escaped_in_html(client):
+    r = client.get("/lookup", params={"id": '"><script>alert(1)</script>'}, headers={"Accept": "text/html"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert "<script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
