@@ -246,9 +246,11 @@ SELECT ?e ?p ?o WHERE {
 class Index:
     """Outside identifiers -> atlas entities, built once from a store holding a built atlas."""
 
-    def __init__(self, entities: dict[str, tuple[str, str]], links: dict[Key, set[str]]):
+    def __init__(self, entities: dict[str, tuple[str, str]], links: dict[Key, set[str]],
+                 held: list[tuple[str, str]] | None = None):
         self.entities = entities  # IRI -> (label, class IRI)
         self.links = links  # key -> entity IRIs
+        self.held = held or []  # (entity IRI, scheme) of every outside identifier the atlas holds
 
     @classmethod
     def from_store(cls, store: ox.Store) -> Index:
@@ -265,12 +267,16 @@ class Index:
         for iri in entities:
             for key in stored_keys("", ox.NamedNode(iri)):
                 links[key].add(iri)
+        held = set()
         for s in store.query(IDENTIFIERS):
             iri = s["e"].value
             if iri in entities:
-                for key in stored_keys(s["p"].value, s["o"]):
+                found = stored_keys(s["p"].value, s["o"])
+                for key in found:
                     links[key].add(iri)
-        return cls(entities, dict(links))
+                if found:  # counted once, in its most specific dataset
+                    held.add((iri, found[0].scheme, s["p"].value, str(s["o"])))
+        return cls(entities, dict(links), sorted((iri, scheme) for iri, scheme, _, _ in held))
 
     def lookup(self, text: str) -> list[Match]:
         """The entities ``text`` identifies, by label; [] if none; BadIdentifier if it is no identifier."""
@@ -284,17 +290,12 @@ class Index:
         return sorted(matches, key=lambda m: (m.label.lower(), m.iri))
 
     def counts(self) -> dict[str, Counter]:
-        """Links per outside dataset (key scheme) and atlas class: how far the atlas is linked.
-
-        An entity's own IRI is no link; a licence described under its SPDX IRI counts once under
-        ``spdx``.
-        """
+        """Outside identifiers the atlas holds, per dataset (key scheme) and atlas class: how far
+        the atlas is linked. Each stated identifier counts once, in its most specific dataset (a
+        GitHub repository IRI under GitHub, not also under other IRIs)."""
         out: dict[str, Counter] = defaultdict(Counter)
-        for key, iris in self.links.items():
-            for iri in iris:
-                if key.scheme == "iri" and key.value == normal_iri(iri):
-                    continue
-                out[key.scheme][self.entities[iri][1]] += 1
+        for iri, scheme in self.held:
+            out[scheme][self.entities[iri][1]] += 1
         return dict(out)
 
 

@@ -16,8 +16,9 @@ How a name is matched (scores 0-100):
   University``) or the label without its bracketed part score 95; an organisation's name once
   legal forms are left out (``Cohere Inc.`` = ``Cohere``) 90. These are the exact matches;
 - the developer's name before the label (``Google Gemma 7B``) scores 88, an acronym of the label
-  (``TII``) 80, any other name a fuzzy score up to 85 (difflib's ratio), lowered when the numbers
-  differ (``Llama 2 13B`` is not ``Llama 2 7B``);
+  (``TII``) 80, any other name a fuzzy score up to 85: the mean of difflib's ratio of the letters
+  and the share of words in common (numbers aside), lowered when the numbers differ (``Llama 2 13B`` is not
+  ``Llama 2 7B``);
 - property constraints add when they agree (developer, country, licence: 5; Hub id, outside
   identifier: 15, so an agreeing exact candidate may score over 100) and take 25 off when they
   contradict; a value that names nothing the atlas knows neither adds nor takes off.
@@ -31,7 +32,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -159,7 +160,7 @@ class Name:
     """One name of an entity (or a query), in the forms that are compared."""
 
     text: str
-    kind: str  # label, alias, hub (the name part of a Hub id), variant (a label without its brackets)
+    kind: str  # label, alias, hub (the name in a Hub id or a repository IRI), variant (a label without its brackets)
     words: list[str]
     key: str  # the words, legal forms in one form
     core: str  # the words without legal forms
@@ -210,6 +211,26 @@ def variants(text: str) -> list[tuple[str, str]]:
 def _acronym_like(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(_ACRONYM.match(text)) and bool(letters) and sum(c.isupper() for c in letters) * 2 >= len(letters)
+
+
+def numbers_factor(asked: tuple[str, ...], named: tuple[str, ...]) -> float:
+    """How much a fuzzy score keeps when the numbers differ: all (the same numbers), 0.8 when one
+    side only leaves some out (``Mixtral 8x7B`` for ``Mixtral-8x7B-v0.1``), 0.55 when they
+    disagree (``Llama 2 13B`` is not ``Llama 2 7B``).
+
+    >>> numbers_factor(("7", "8"), ("0", "1", "7", "8")), numbers_factor(("13", "2"), ("2", "7"))
+    (0.8, 0.55)
+    """
+    if asked == named:
+        return 1.0
+    a, n = Counter(asked), Counter(named)
+    return 0.8 if not (a - n) or not (n - a) else 0.55
+
+
+def _words(key: str) -> set[str]:
+    """The words of a key that say what a thing is: not numbers, units or single letters (the
+    numbers have their own rule)."""
+    return {w for w in key.split() if len(w) > 1 and not w.isdigit()}
 
 
 # --- the catalogue -----------------------------------------------------------------------
@@ -263,7 +284,8 @@ SELECT ?e ?p ?name WHERE {
 }"""
 ENTITY_FACTS = """
 SELECT ?e ?p ?o WHERE {
-  VALUES ?p { dcterms:description atlas:developedBy atlas:country atlas:license atlas:huggingFaceId skos:exactMatch }
+  VALUES ?p { dcterms:description atlas:developedBy atlas:country atlas:license atlas:huggingFaceId skos:exactMatch
+              atlas:sourceRepository }
   ?e ?p ?o .
 }"""
 COUNTRIES = """
@@ -391,6 +413,10 @@ class Reconciler:
                     self._add_name(entity, o.value.partition("/")[2], "hub", seen)
             elif p == SKOS + "exactMatch" and isinstance(o, ox.NamedNode):
                 entity.same_as.append(o.value)
+            elif p == str(ATLAS.sourceRepository) and isinstance(o, ox.NamedNode):
+                repository = o.value.rstrip("/").rpartition("/")[2].removesuffix(".git")
+                if repository:  # what people call software: lm-evaluation-harness, llama.cpp
+                    self._add_name(entity, repository, "hub", seen)
         for iri, found in descriptions.items():
             self.entities[iri].description = best_label(found)
         for entity in self.entities.values():
@@ -529,6 +555,7 @@ class Reconciler:
     def _fuzzy(self, q: Name, offer) -> None:
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(q.key)
+        asked = _words(q.key)
         for key, named in self.by_key.items():
             matcher.set_seq1(key)
             if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
@@ -536,11 +563,12 @@ class Reconciler:
             ratio = matcher.ratio()
             if ratio < 0.6:
                 continue
+            # letters alone favour near-spellings of other words ("YAYI 2 Community License" for
+            # "Llama 2 Community License"): the share of words in common counts as much
+            words = _words(key)
+            similarity = (ratio + (len(words & asked) / len(words | asked) if words | asked else ratio)) / 2
             for name, entity in named:
-                factor = 1.0
-                if name.numbers != q.numbers:
-                    factor = 0.55 if name.numbers and q.numbers else 0.8
-                offer(entity, FUZZY_CEILING * ratio * factor, "fuzzy", False)
+                offer(entity, FUZZY_CEILING * similarity * numbers_factor(q.numbers, name.numbers), "fuzzy", False)
 
     # --- constraints ---
 
