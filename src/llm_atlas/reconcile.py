@@ -10,15 +10,17 @@ How a name is matched (scores 0-100):
 - names are read as tokens: case, accents, punctuation and spacing do not count, letters and
   digits are split (``Llama-2-7b`` = ``Llama 2 7B`` = ``llama2 7b``), Greek letters are spelt
   out (``Zephyr-7B-β`` = ``zephyr-7b-beta``), legal forms at the end are put in one form
-  (``Corp.`` = ``Corporation``);
-- exact matches of a label, a ``skos:altLabel``, a Hub repo name or an identifier score 100;
-  the same with spaces dropped (``Deep Seek``), the same words in another order (``Oxford
-  University``) or the label without its bracketed part score 95; an organisation's name once
-  legal forms are left out (``Cohere Inc.`` = ``Cohere``) 90. These are the exact matches;
-- the developer's name before the label (``Google Gemma 7B``) scores 88, an acronym of the label
-  (``TII``) 80, any other name a fuzzy score up to 85: the mean of difflib's ratio of the letters
-  and the share of words in common (numbers aside), lowered when the numbers differ (``Llama 2 13B`` is not
-  ``Llama 2 7B``);
+  (``Corp.`` = ``Corporation``), and so are a few words written two ways (``Centre``,
+  ``Labs``, ``Univ.``, ``Artificial Intelligence`` = ``AI``);
+- exact matches of a label (any language), a ``skos:altLabel``, the name in a Hub id or a
+  repository IRI, or an identifier score 100; the same with spaces dropped (``Deep Seek``),
+  the same words in another order (``Oxford University``) or the label without its bracketed
+  part score 95; an organisation's name once legal forms are left out (``Cohere Inc.`` =
+  ``Cohere``) 90. These are the exact matches;
+- the developer's name before the label (``Google Gemma 7B``) scores 88, an acronym of the
+  label (``TII``) 80, any other name a fuzzy score up to 85: the mean of difflib's ratio of the
+  letters and the share of words in common (numbers aside), lowered when the numbers differ
+  (``Llama 2 13B`` is not ``Llama 2 7B``);
 - property constraints add when they agree (developer, country, licence: 5; Hub id, outside
   identifier: 15, so an agreeing exact candidate may score over 100) and take 25 off when they
   contradict; a value that names nothing the atlas knows neither adds nor takes off.
@@ -328,8 +330,8 @@ class Reconciler:
 
     def __init__(self, store: ox.Store):
         self.index = Index.from_store(store)
+        self.type_definitions: dict[str, str] = {}  # class IRI -> skos:definition
         self.types = self._types(store)  # class IRI -> name
-        self.type_definitions: dict[str, str] = {}
         self.entities: dict[str, Entity] = {iri: Entity(iri, cls_, label) for iri, (label, cls_) in self.index.entities.items()}
         self.countries = self._countries(store)  # country IRI -> (name, ISO code)
         self._load_names(store)
@@ -356,7 +358,6 @@ class Reconciler:
 
     def _types(self, store: ox.Store) -> dict[str, str]:
         names: dict[str, str] = {}
-        self.type_definitions = {}
         for s in store.query(CLASSES, prefixes=_PREFIXES):
             iri = s["c"].value
             if s["label"] is not None and (s["label"].language in (None, "", "en") or iri not in names):
