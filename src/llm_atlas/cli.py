@@ -1,7 +1,7 @@
 """Command line: a thin layer over the library modules.
 
-Exit codes everywhere: 0 success (or conforms), 1 violations found, 2 error (bad input,
-unreadable file, bad usage).
+Exit codes everywhere: 0 success (or conforms), 1 violations found (``lookup``: not found),
+2 error (bad input, unreadable file, bad usage).
 """
 
 from __future__ import annotations
@@ -106,6 +106,39 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_lookup(args) -> int:
+    import json
+
+    from llm_atlas.lookup import BadIdentifier, Index, keys
+    from llm_atlas.namespaces import curie
+    from llm_atlas.query import load_store
+
+    try:
+        read_as = keys(args.id)
+    except BadIdentifier as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.dist:
+        if not (Path(args.dist) / "full.nt").exists():
+            print(f"error: {args.dist} holds no build (no full.nt); run `llm-atlas build --out {args.dist}`", file=sys.stderr)
+            return EXIT_ERROR
+        store = load_store(Path(args.dist))
+    else:
+        store = _store(args)
+    matches = Index.from_store(store).lookup(args.id)
+    if args.format == "json":
+        print(json.dumps([{"id": m.iri, "name": m.label, "type": m.type} for m in matches], ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write("".join(f"{m.iri}\t{m.label}\t{curie(m.type)}\n" for m in matches))
+    how = ", ".join(str(k) for k in read_as)
+    if not matches:
+        print(f"not found: no atlas entity has the identifier {args.id!r} (read as {how})", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    if len(matches) > 1:
+        print(f"note: {len(matches)} atlas entities have the identifier {args.id!r} (read as {how})", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_new(args) -> int:
     from llm_atlas.scaffold import ScaffoldError, new_entity
 
@@ -204,6 +237,16 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind", help="project, model, org, dataset, benchmark, leaderboard, framework, compute, partnership, license, forum, collaboration or publication")
     n.add_argument("slug", help="kebab-case name, e.g. olmo-2-7b")
     n.set_defaults(func=cmd_new)
+
+    k = sub.add_parser("lookup", help="the atlas entity an outside identifier names (Wikidata, ROR, Hub, arXiv, DOI, "
+                                      "SPDX, GitHub, IRI): prints IRI, label and class, one line per entity")
+    k.add_argument("id", help="e.g. Q42, wd:Q42, https://ror.org/02nr0ka47, allenai/OLMo-2-1124-7B, "
+                              "arXiv:2307.09288v2, 10.48550/arXiv.2307.09288, Apache-2.0")
+    k.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text: IRI<TAB>label<TAB>class per line (default); json: a list of {id, name, type}")
+    k.add_argument("--dist", metavar="PATH", help="a built release to look in (default: dist/ in the checkout, built if missing)")
+    k.add_argument("--graph", help=argparse.SUPPRESS)
+    k.set_defaults(func=cmd_lookup)
 
     w = sub.add_parser("network", help="who builds with whom: centralities, communities, shared artefacts; export or plot")
     w.add_argument("--kind", choices=["ecosystem", "organizations", "projects"], default="organizations")

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIXES, VOCAB_IRI
 from llm_atlas.query import absent_iris
-from llm_atlas.serve import negotiation, netmap, pages, sparql
+from llm_atlas.serve import negotiation, netmap, pages, reconcile, sparql
 from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Answer, Busy, Job, Limits, QueryTimeout, WorkerFailed, WorkerPool, open_store
@@ -340,6 +340,7 @@ def create_app(atlas: Atlas) -> Starlette:
         Route("/dataset", dataset),
         Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon; spares browsers a 404
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *reconcile.routes(atlas),  # /lookup and the reconciliation service (/reconcile…)
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-SPARQL-MaxRows"])]
