@@ -30,6 +30,21 @@ def fixture_store(fixture_dist):
 
 
 @pytest.fixture(scope="session")
+def shared_id_dist(fixture_dist, tmp_path_factory) -> Path:
+    """The fixture atlas plus one outside identifier claimed twice (the Gamma project gets its
+    model's Wikidata item): what lookup must answer when data has such a pair. The graph files
+    cannot hold it (the shared-outside-id check refuses it), so it is added to the built copy."""
+    import shutil
+
+    out = tmp_path_factory.mktemp("shared-id") / "dist"
+    shutil.copytree(fixture_dist, out)
+    with (out / "full.nt").open("a", encoding="utf-8") as fh:
+        fh.write("<https://w3id.org/llm-atlas/id/project/gamma> <http://www.w3.org/2004/02/skos/core#exactMatch> "
+                 "<http://www.wikidata.org/entity/Q1000004> .\n")
+    return out
+
+
+@pytest.fixture(scope="session")
 def atlas_dist(tmp_path_factory) -> Path:
     """The real atlas (graph/), built once per test session."""
     out = tmp_path_factory.mktemp("atlas") / "dist"

@@ -1,8 +1,8 @@
 """Outside identifiers -> atlas IRIs: the forms people type, the index, `llm-atlas lookup` and GET /lookup.
 
 The fixture atlas links its organisations to ROR and Wikidata, holds Hub ids, arXiv ids, SPDX
-licences and source repositories, and has one Wikidata item shared by a project and its model
-(the Gamma project and Gamma 3B), so a lookup can have two answers.
+licences and source repositories; `shared_id_dist` (conftest) adds one Wikidata item shared by a
+project and its model (the Gamma project and Gamma 3B), so a lookup can have two answers.
 """
 
 from pathlib import Path
@@ -118,9 +118,9 @@ def test_lookup_finds_the_entity(index, text, entity):
     assert [m.iri for m in index.lookup(text)] == [iri]
 
 
-def test_lookup_of_an_identifier_two_entities_share(index):
+def test_lookup_of_an_identifier_two_entities_share(shared_id_dist):
     """One Wikidata item for the Gamma project and its model: both, by label."""
-    found = index.lookup("http://www.wikidata.org/entity/Q1000004")
+    found = Index.from_store(load_store(shared_id_dist)).lookup("http://www.wikidata.org/entity/Q1000004")
     assert [(m.iri, m.label, m.type) for m in found] == [
         (ID + "project/gamma", "Gamma", ATLAS + "Project"),
         (ID + "model/gamma-3b", "Gamma 3B", ATLAS + "Model"),
@@ -158,11 +158,13 @@ def test_dois_are_found_in_any_case_and_form(fixture_store):
 
 
 def test_links_are_counted_per_outside_dataset(index):
-    """Each identifier the atlas states counts once, in its most specific dataset; an entity's
-    own IRI (an SPDX licence's too) is no link."""
+    """Each identifier the atlas states counts once, in its most specific dataset (an arXiv id and
+    the abstract IRI the build derives from it are one; arXiv's DOI is another); an entity's own
+    IRI (an SPDX licence's too) is no link."""
     counts = {scheme: dict(by_class) for scheme, by_class in index.counts().items()}
     assert counts == {
-        "wikidata": {ATLAS + "Organization": 2, ATLAS + "Project": 1, ATLAS + "Model": 1},
+        "wikidata": {ATLAS + "Organization": 2, ATLAS + "Model": 1},
+        "doi": {ATLAS + "Publication": 2},
         "ror": {ATLAS + "Organization": 3},
         "huggingface": {ATLAS + "Organization": 2, ATLAS + "Model": 3, ATLAS + "Dataset": 1},
         "arxiv": {ATLAS + "Publication": 2},
@@ -179,8 +181,8 @@ def test_cli_prints_the_iri_label_and_class(fixture_dist, capsys):
     assert capsys.readouterr().out == f"{ID}org/alpha-lab\tAlpha Lab\tatlas:Organization\n"
 
 
-def test_cli_lists_every_entity_of_a_shared_identifier(fixture_dist, capsys):
-    assert main(["lookup", "Q1000004", "--dist", str(fixture_dist)]) == 0
+def test_cli_lists_every_entity_of_a_shared_identifier(shared_id_dist, capsys):
+    assert main(["lookup", "Q1000004", "--dist", str(shared_id_dist)]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines() == [f"{ID}project/gamma\tGamma\tatlas:Project", f"{ID}model/gamma-3b\tGamma 3B\tatlas:Model"]
     assert "2 atlas entities have the identifier 'Q1000004'" in err
@@ -212,9 +214,9 @@ def test_cli_without_a_build_exits_2(tmp_path, capsys):
 # --- GET /lookup ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def atlas(fixture_dist, tmp_path_factory):
-    store = prepare_store(fixture_dist, tmp_path_factory.mktemp("store"))
-    settings = Settings(dist=fixture_dist, store_path=store, config=Layout(ROOT).config,
+def atlas(shared_id_dist, tmp_path_factory):
+    store = prepare_store(shared_id_dist, tmp_path_factory.mktemp("store"))
+    settings = Settings(dist=shared_id_dist, store_path=store, config=Layout(ROOT).config,
                         queries=ROOT / "queries" / "cq", workers=1, limits=Limits(timeout=30))
     atlas = Atlas(settings)
     yield atlas

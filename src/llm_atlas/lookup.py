@@ -274,9 +274,9 @@ class Index:
                 found = stored_keys(s["p"].value, s["o"])
                 for key in found:
                     links[key].add(iri)
-                if found:  # counted once, in its most specific dataset
-                    held.add((iri, found[0].scheme, s["p"].value, str(s["o"])))
-        return cls(entities, dict(links), sorted((iri, scheme) for iri, scheme, _, _ in held))
+                if found:  # counted once, in its most specific dataset: an arXiv id and its abstract IRI are one
+                    held.add((iri, found[0].scheme, found[0].value))
+        return cls(entities, dict(links), sorted((iri, scheme) for iri, scheme, _ in held))
 
     def lookup(self, text: str) -> list[Match]:
         """The entities ``text`` identifies, by label; [] if none; BadIdentifier if it is no identifier."""
