@@ -10,8 +10,9 @@ documents, so the links never drift from the identifiers:
 - an arXiv id → ``skos:exactMatch`` the arXiv abstract IRI and the DOI arXiv registered for
   every paper (``10.48550/arXiv.<id>``, DataCite);
 - a BCP 47 language tag → ``dcterms:language`` the Library of Congress ISO 639 IRI of its
-  primary subtag (``…/iso639-1/de``; ``…/iso639-2/ceb`` where ISO 639-1 has no code). A tag
-  whose primary subtag is in neither list gets no IRI (and the language check says so).
+  primary subtag (``…/iso639-1/de``; ``…/iso639-2/ceb`` where ISO 639-1 has no code), or for a
+  three-letter ISO 639-3 code that ISO 639-2 lacks (``yue``, ``arz``…) Lexvo's IRI, which covers
+  all of ISO 639-3 (``http://lexvo.org/id/iso639-3/yue``). Other tags get no IRI.
 
 Links that need a reading of a registry (ROR, Wikidata, DOIs of other publishers) are not
 derived: curators record them with their sources.
@@ -32,6 +33,7 @@ HUB = "https://huggingface.co/"
 ARXIV = "https://arxiv.org/abs/"
 ARXIV_DOI = "https://doi.org/10.48550/arXiv."
 LOC = "http://id.loc.gov/vocabulary/"
+LEXVO = "http://lexvo.org/id/iso639-3/"
 ISO639 = Path(__file__).parent / "data" / "iso639.tsv"
 # Entity kinds whose Hub ids name dataset repositories (``/datasets/<id>``); orgs name accounts.
 HUB_DATASET_KINDS = ("dataset", "benchmark")
@@ -54,8 +56,8 @@ def iso639() -> tuple[frozenset, frozenset]:
 def language_iri(tag: str) -> URIRef | None:
     """The Library of Congress IRI of a BCP 47 tag's language, or None.
 
-    >>> language_iri("zh-Hant"), language_iri("ceb"), language_iri("sh")
-    (rdflib.term.URIRef('http://id.loc.gov/vocabulary/iso639-1/zh'), rdflib.term.URIRef('http://id.loc.gov/vocabulary/iso639-2/ceb'), None)
+    >>> [str(language_iri(t)) for t in ("zh-Hant", "ceb", "yue", "sh")]
+    ['http://id.loc.gov/vocabulary/iso639-1/zh', 'http://id.loc.gov/vocabulary/iso639-2/ceb', 'http://lexvo.org/id/iso639-3/yue', 'None']
     """
     primary = tag.split("-", 1)[0].lower()
     part1, part2 = iso639()
@@ -63,6 +65,8 @@ def language_iri(tag: str) -> URIRef | None:
         return URIRef(f"{LOC}iso639-1/{primary}")
     if len(primary) == 3 and primary in part2:
         return URIRef(f"{LOC}iso639-2/{primary}")
+    if len(primary) == 3 and primary.isalpha() and primary.isascii():
+        return URIRef(LEXVO + primary)
     return None
 
 

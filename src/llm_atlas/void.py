@@ -54,6 +54,7 @@ TARGETS = {
     "huggingface": ("Hugging Face Hub", "https://huggingface.co/", "https://huggingface.co/", FOAF.page),
     "github": ("GitHub", "https://github.com/", "https://github.com/", ATLAS.sourceRepository),
     "iso639": ("Library of Congress ISO 639 languages", "https://id.loc.gov/vocabulary/languages.html", "http://id.loc.gov/vocabulary/iso639-", DCTERMS.language),
+    "lexvo": ("Lexvo ISO 639-3 languages", "http://lexvo.org/", "http://lexvo.org/id/iso639-3/", DCTERMS.language),
     "spdx": ("SPDX License List", "https://spdx.org/licenses/", str(SPDX_LICENSES), ATLAS.license),
 }
 
