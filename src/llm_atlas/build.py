@@ -34,6 +34,7 @@ from llm_atlas.atlas import Layout, Sources, read_sources
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
 from llm_atlas.query import SUMS
 from llm_atlas.reasoning import infer
+from llm_atlas.releases.record import read_records, records_dir
 from llm_atlas.serialize import FORMATS, serialize, serialize_all
 from llm_atlas.validation import format_report, validate
 from llm_atlas.void import describe
@@ -142,7 +143,8 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
         result.triples[name] = len(graphs[name])
         for fmt, data in serialize_all(graphs[name]).items():
             files[name + FORMATS[fmt][0]] = data
-    files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS), "ttl")
+    files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS,
+                                           releases=read_records(records_dir(layout))), "ttl")
     files[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
     wanted = set(KINDS.values())
     result.classes.update(o for _, p, o in graphs["full"] if p == RDF.type and o in wanted)

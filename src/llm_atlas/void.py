@@ -13,15 +13,16 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from llm_atlas import __version__
 from llm_atlas.namespaces import BASE, ID, ONTOLOGY_IRI, SPDX, SPDX_LICENSES, VOCAB_IRI, curie
+from llm_atlas.releases.describe import add_versions
 from llm_atlas.serialize import FORMATS
 
 DATASET = URIRef(BASE + "dataset")
 D = Namespace(BASE + "dataset#")
 
 
-def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict) -> Graph:
+def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict, releases=()) -> Graph:
     """VoID + DCAT description of the ``full`` graph (a set of triples) and the distribution
-    ``files`` (name -> bytes)."""
+    ``files`` (name -> bytes); ``releases`` (the recorded ones) are described as its versions."""
     import hashlib
 
     pub, release = config["publication"], config["release"]
@@ -85,6 +86,7 @@ def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict) -
         add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
         if stem == "full":
             add((DATASET, VOID.dataDump, url))
+    add_versions(g, files, config, list(releases))  # each release: dcat:hasVersion, previousVersion, fixed URLs
     return g
 
 

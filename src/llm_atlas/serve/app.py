@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, VOCAB_IRI
+from llm_atlas.releases import web as releases_web
 from llm_atlas.serve import negotiation, netmap, pages, sparql
 from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
@@ -323,8 +324,10 @@ def create_app(atlas: Atlas) -> Starlette:
         Route("/.well-known/void", void),
         Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon; spares browsers a 404
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *releases_web.routes(atlas),  # /releases, /downloads/<version>/…, /dataset/<version>, release diffs
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-SPARQL-MaxRows"])]
+                             allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-SPARQL-MaxRows"]),
+                  Middleware(releases_web.RetiredIRIs, atlas=atlas)]  # retired IRIs: 301 to the replacement or 410
     return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error},
                      lifespan=lifespan)
