@@ -2,6 +2,9 @@
 answered 301 to their replacement or 410 Gone."""
 
 import hashlib
+import re
+from html.parser import HTMLParser
+from urllib.parse import urldefrag
 
 import pyoxigraph as ox
 import pytest
@@ -12,6 +15,7 @@ from llm_atlas.build import build
 from llm_atlas.releases.record import read_records
 from llm_atlas.releases.web import tombstones
 from llm_atlas.serve.app import Atlas, Settings
+from llm_atlas.serve.export import export_site
 from llm_atlas.serve.workers import Limits
 
 ID = "https://w3id.org/llm-atlas/id/"
@@ -150,3 +154,54 @@ def test_the_diff_between_consecutive_releases(client):
     assert {e["curie"]: e["status"] for e in data["entities"]}["organization:beta-corporation"] == "retired"
     assert get(client, "/releases/diff/0.1.0/0.2.0?format=yaml").status_code == 400
     assert get(client, "/releases/diff/0.1.0/0.9.0").status_code == 404
+
+
+# --- the static export -------------------------------------------------------------------------
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        self.links += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+@pytest.fixture(scope="module")
+def site(atlas, release_history, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "site"
+    export_site(atlas.settings.dist, out, config=release_history.layout.config)
+    return out
+
+
+def test_export_holds_tombstones_releases_their_files_and_diffs(site, release_history):
+    for path in ["page/model/delta-2b.html", "data/model/delta-2b.ttl", "page/org/beta-corporation.html",
+                 "releases.html", "releases.ttl", "releases/diff/0.1.0/0.2.0.html", "downloads/0.1.0/SHA256SUMS"]:
+        assert (site / path).is_file(), path
+    for version in ("0.1.0", "0.2.0"):
+        files = release_history.repo / "releases-dist" / version
+        assert {p.name: p.read_bytes() for p in files.iterdir()} == \
+               {p.name: p.read_bytes() for p in (site / "downloads" / version).iterdir()}
+    assert "Withdrawn by its developers" in (site / "page" / "model" / "delta-2b.html").read_text()
+    assert 'href="../../page/org/beta-corp.html"' in (site / "page" / "org" / "beta-corporation.html").read_text()
+
+
+def test_export_htaccess_answers_retired_iris_before_the_generic_rules(site):
+    rules = (site / ".htaccess").read_text()
+    assert "RewriteRule ^id/org/beta\\-corporation$ /id/org/beta-corp [R=301,L]" in rules
+    assert "RewriteRule ^id/model/delta\\-2b$ - [G,L]" in rules
+    assert "ErrorDocument 410 /page/model/delta-2b.html" in rules
+    assert rules.index("[G,L]") < rules.index("RewriteRule ^id/([a-z]+)/")
+    assert "RewriteRule ^dataset/([0-9]+\\.[0-9]+\\.[0-9]+)$ /releases.html#v$1 [R=303,NE,L]" in rules
+
+
+def test_every_local_link_of_the_export_resolves(site):
+    broken = []
+    for page in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(page.read_text())
+        for link in parser.links:
+            target, _ = urldefrag(link)
+            if target and not re.match(r"^[a-z]+:", target) and not (page.parent / target).resolve().is_file():
+                broken.append(f"{page.relative_to(site)} -> {link}")
+    assert broken == []

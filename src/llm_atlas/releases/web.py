@@ -173,6 +173,7 @@ class RetiredIRIs:
             return Response(body, 410, media_type=negotiation.media_type("graph", choice), headers={"Vary": "Accept"})
         entity = self.atlas.site.entity(gone.iri)
         return self.atlas.render("retired.html", status=410, title=f"Gone: {gone.label}", gone=gone, entity=entity,
+                                 replacement_path="",
                                  data_base=pages.data_path(gone.iri, ""), formats=[(k, s) for k, s, _ in _formats()],
                                  headers={"Vary": "Accept"})
 
@@ -294,3 +295,54 @@ def _diff_view(diff) -> list[dict]:
                 sections.append((status, items))
         groups.append((curie(cls), sections))
     return groups
+
+
+# --- the static export ------------------------------------------------------------------------
+
+def export_static(site, dist: Path, *, render, write, site_url: str = "/") -> list[str]:
+    """For ``export-site``: each retired entity's page and data, the releases page, each release's files
+    (if ``releases-dist/`` beside ``dist`` holds them) and the diffs between consecutive releases.
+
+    Returns the ``.htaccess`` rules for the retired IRIs (301 to the replacement; 410 with the
+    tombstone's page as the error document, Apache 2.4) and for the release IRIs; they go before
+    the generic rules.
+    """
+    from llm_atlas.releases.diff import compare, folder_side
+
+    site_root = site_url if site_url.endswith("/") else site_url + "/"
+    rules = ["# Retired IRIs (llm-atlas retire): 301 to the replacement, else 410 Gone with the tombstone's page."]
+    for gone in sorted(tombstones(site.store).values(), key=lambda t: t.iri):
+        path = pages.site_path(gone.iri)
+        kind, slug = path.split("/")[1:3]
+        render(path, "retired.html", title=f"Gone: {gone.label}", gone=gone, entity=site.entity(gone.iri),
+               replacement_path=pages.site_path(gone.replaced_by) if gone.replaced_by else "",
+               data_base=pages.data_path(gone.iri, ""), formats=[(k, s) for k, s, _ in _formats()])
+        triples = site.rdf(gone.iri)
+        for key, suffix, _ in _formats():
+            write(pages.data_path(gone.iri, suffix), write_graph(triples, key))
+        name = re.escape(f"{kind}/{slug}")
+        if gone.replaced_by:
+            target = pages.site_path(gone.replaced_by)[len("page/"):]
+            rules += [rf"RewriteRule ^id/{name}$ {site_root}id/{target} [R=301,L]",
+                      rf"RewriteRule ^page/{name}\.html$ {site_root}page/{target}.html [R=301,L]"]
+        else:
+            if site_root.startswith("/"):  # an ErrorDocument that is a full URL would be a redirect, not a 410
+                rules += [f'<If "%{{REQUEST_URI}} =~ m#/id/{name}$#">',
+                          f"    ErrorDocument 410 {site_root}page/{kind}/{slug}.html", "</If>"]
+            rules.append(rf"RewriteRule ^id/{name}$ - [G,L]")
+    folder = dist.parent / "releases-dist"
+    versions = [v for v in read_versions(dist / "void.ttl", folder) if v.commit]
+    render("releases", "releases.html", title="Releases", releases=versions, unreleased=None)
+    write("releases.ttl", write_graph(releases_graph(dist / "void.ttl"), "ttl"))
+    for version in versions:
+        files = folder / version.version
+        if (files / SUMS).is_file():  # the release's own list of its files
+            for name in [SUMS] + [line.split("  ", 1)[1] for line in (files / SUMS).read_text(encoding="utf-8").splitlines()]:
+                write(f"downloads/{version.version}/{name}", (files / name).read_bytes())
+        if version.previous and (folder / version.previous).is_dir() and (folder / version.version).is_dir():
+            diff = compare(folder_side(folder / version.previous), folder_side(folder / version.version))
+            render(f"releases/diff/{version.previous}/{version.version}", "diff.html",
+                   title=f"Changes from {version.previous} to {version.version}", diff=diff, view=_diff_view(diff))
+    rules += ["# Release IRIs: each release's entry on the releases page.",
+              rf"RewriteRule ^dataset/([0-9]+\.[0-9]+\.[0-9]+)$ {site_root}releases.html#v$1 [R=303,NE,L]", ""]
+    return rules
