@@ -84,11 +84,25 @@ def test_the_record_is_committed_beside_the_graph(history):
 
 # --- what each release says about itself ---------------------------------------------------
 
-def test_each_release_ontology_carries_its_version_iri(history):
+def test_each_release_ontology_carries_its_version_iri_and_the_one_before(history):
+    prior = {"0.1.0": None, "0.2.0": URIRef(f"{ONTOLOGY_IRI}/0.1.0")}
     for version in ("0.1.0", "0.2.0"):
         onto = Graph().parse(folder(history, version) / versioned_name(version, "ontology.ttl"))
         assert onto.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version}")
         assert onto.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo) == Literal(version)
+        assert onto.value(URIRef(ONTOLOGY_IRI), OWL.priorVersion) == prior[version]
+
+
+def test_a_development_version_is_no_release(records, monkeypatch):
+    """Between releases __version__ may be 0.3.0.dev1: the description then names only the recorded releases."""
+    from llm_atlas.releases import describe
+
+    monkeypatch.setattr(describe, "__version__", "0.3.0.dev1")
+    config = {"release": {"date": "2026-12-20"}, "publication": {}}
+    assert describe.versions({"full.nt": b""}, config, records) == records
+    onto = Graph()
+    describe.stamp_prior_version(onto, records)
+    assert onto.value(URIRef(ONTOLOGY_IRI), OWL.priorVersion) == URIRef(f"{ONTOLOGY_IRI}/0.2.0")
 
 
 def test_void_describes_each_release_as_a_version_of_the_dataset(history, records):
@@ -161,6 +175,16 @@ def test_the_latest_release_rebuilds_byte_for_byte_from_its_commit(history, reco
     assert done.mismatched == []
     assert {p.name: p.read_bytes() for p in done.folder.iterdir()} == \
            {p.name: p.read_bytes() for p in folder(history, "0.2.0").iterdir()}, "releases-dist/0.2.0 restored"
+
+
+REAL_RELEASES = read_records(records_dir(Layout(ROOT)))
+
+
+@pytest.mark.skipif(not REAL_RELEASES, reason="no release of the atlas is recorded yet (releases/releases.toml)")
+def test_the_atlas_s_latest_release_rebuilds_byte_for_byte():
+    """Needs the release's commit: a shallow clone fails here, naming the commit to fetch."""
+    done = rebuild(Layout(ROOT), REAL_RELEASES[-1].version, write=False)
+    assert done.mismatched == []
 
 
 def test_a_rebuild_that_differs_names_each_file(history, tmp_path, monkeypatch, capsys):

@@ -34,6 +34,7 @@ from llm_atlas.atlas import Layout, Sources, read_sources
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
 from llm_atlas.query import SUMS
 from llm_atlas.reasoning import infer
+from llm_atlas.releases.describe import stamp_prior_version
 from llm_atlas.releases.record import read_records, records_dir
 from llm_atlas.serialize import FORMATS, serialize, serialize_all
 from llm_atlas.validation import format_report, validate
@@ -89,6 +90,7 @@ def compile_graphs(sources: Sources) -> tuple[dict, int]:
     """
     # Blank nodes (property shapes, OWL lists) carry stable labels from parsing (loading._stable_bnodes).
     ontology = versioned_ontology(sources.ontology, sources.layout.config)
+    stamp_prior_version(ontology, read_records(records_dir(sources.layout)))  # owl:priorVersion: the last release
     shapes = sources.shapes
     asserted = set(sources.asserted_triples)
     inferred = infer(ontology, list(asserted) + list(ontology))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from llm_atlas import __version__
 from llm_atlas.namespaces import ATLAS, BASE, ONTOLOGY_IRI, SPDX
-from llm_atlas.releases.record import Release, download_url, version_iri, version_key, versioned_name
+from llm_atlas.releases.record import VERSION, Release, download_url, previous, version_key, versioned_name
 from llm_atlas.serialize import FORMATS
 
 DCAT3 = Namespace(str(DCAT))  # hasVersion, isVersionOf, previousVersion, hasCurrentVersion, version: DCAT 3
@@ -35,17 +35,27 @@ def current_release(files: dict[str, bytes], config: dict) -> Release:
 
 
 def versions(files: dict[str, bytes], config: dict, releases: list[Release]) -> list[Release]:
-    """Every version the description names, oldest first: the recorded ones and the one being built."""
+    """Every version the description names, oldest first: the recorded ones and the one being built
+    (unless it is recorded already, or is no release version at all, such as ``0.3.0.dev1``)."""
     known = list(releases)
-    if all(r.version != __version__ for r in known):
+    if VERSION.match(__version__) and all(r.version != __version__ for r in known):
         known.append(current_release(files, config))
     return sorted(known, key=lambda r: version_key(r.version))
+
+
+def stamp_prior_version(ontology: Graph, releases: list[Release]) -> None:
+    """``owl:priorVersion`` of the ontology being built: the version IRI of the release before it."""
+    prior = previous(releases, __version__) if VERSION.match(__version__) else (releases[-1] if releases else None)
+    if prior is not None:
+        ontology.add((URIRef(ONTOLOGY_IRI), OWL.priorVersion, URIRef(f"{ONTOLOGY_IRI}/{prior.version}")))
 
 
 def add_versions(g: Graph, files: dict[str, bytes], config: dict, releases: list[Release]) -> None:
     """Add each release, and the version being built, to the description graph ``g``."""
     pub = config["publication"]
     chain = versions(files, config, releases)
+    if not chain:
+        return
     before = None
     for release in chain:
         node = URIRef(release.iri)
