@@ -91,6 +91,36 @@ def test_build_and_query_formats(graph, tmp_path, capsys, monkeypatch):
     assert "atlas:Project  3" in capsys.readouterr().out
 
 
+def test_an_empty_answer_names_the_iris_that_occur_nowhere(capsys, monkeypatch, fixture_dist):
+    """org: is W3C ORG's prefix; a user who guesses it for an atlas organisation is told so."""
+    monkeypatch.setattr("llm_atlas.atlas.Layout.dist", property(lambda self: fixture_dist))
+    assert main(["query", "-e", "SELECT ?p WHERE { ?p atlas:developedBy org:alpha-lab }"]) == 0
+    captured = capsys.readouterr()
+    assert "(0 rows)" in captured.out
+    assert ("note: no results, and these IRIs occur nowhere in the atlas: <http://www.w3.org/ns/org#alpha-lab> "
+            "(did you mean organization:alpha-lab?)") in captured.err
+    assert main(["query", "-e", "SELECT ?p WHERE { ?p atlas:developedBy organization:alpha-lab }"]) == 0
+    assert "note:" not in capsys.readouterr().err  # rows: no hint
+    assert main(["query", "-e", "SELECT ?p WHERE { ?p atlas:developedBy organization:alpha-lab ; a atlas:Model }"]) == 0
+    assert "note:" not in capsys.readouterr().err  # empty, but every IRI exists: nothing to say
+
+
+def test_query_lists_the_predeclared_prefixes(capsys):
+    assert main(["query", "--prefixes"]) == 0
+    out = capsys.readouterr().out
+    assert "organization:\thttps://w3id.org/llm-atlas/id/org/\n" in out and "org:\thttp://www.w3.org/ns/org#\n" in out
+
+
+def test_query_on_an_atlas_that_does_not_validate_exits_1_with_the_report(graph, tmp_path, capsys, monkeypatch):
+    path = graph / "model" / "alpha-7b.ttl"
+    path.write_text(path.read_text().replace("atlas:parameterCount 7000000000", 'atlas:parameterCount "7B"'))
+    monkeypatch.setattr("llm_atlas.atlas.Layout.__post_init__", lambda self: setattr(self, "graph", graph) or setattr(self, "root", ROOT))
+    monkeypatch.setattr("llm_atlas.atlas.Layout.dist", property(lambda self: tmp_path / "no-dist"))
+    assert main(["query", "-e", "ASK {}"]) == 1
+    captured = capsys.readouterr()
+    assert "model:alpha-7b" in captured.out and "does not validate" in captured.err
+
+
 def test_query_refuses_service_and_bad_syntax(capsys, monkeypatch, fixture_dist):
     monkeypatch.setattr("llm_atlas.atlas.Layout.dist", property(lambda self: fixture_dist))
     assert main(["query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"]) == 2

@@ -103,3 +103,52 @@ def test_lineage_family_of_a_base_and_most_derived(checkout, capsys):
     assert main(argv + ["--top", "1"]) == 0
     assert capsys.readouterr().out == "beta-corp/beta-1b  5 descendants, 4 direct\n"
     assert main(argv + ["--base", "nobody/none"]) == 2
+
+
+def test_import_honours_hf_endpoint_and_still_cites_the_hub(tmp_path, capsys, monkeypatch):
+    """HF_ENDPOINT points every Hugging Face tool at a mirror: here a local Hub-shaped server
+    answering from the fixture responses. Requests go there; the imported data cites huggingface.co."""
+    import http.server
+    import json
+    import threading
+    from urllib.parse import parse_qs, urlsplit
+
+    seen = []
+
+    class Hub(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            url = urlsplit(self.path)
+            if url.path == "/api/models" and "filter" in parse_qs(url.query):
+                repo = parse_qs(url.query)["filter"][0].removeprefix("base_model:")
+                page = HUB / "children" / repo / "page-0001.json"
+                body = page.read_bytes() if page.exists() else b"[]"
+            else:
+                info = HUB / "models" / (url.path.removeprefix("/api/models/") + ".json")
+                if not info.exists():
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                body = info.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+        graph = tmp_path / "graph"
+        shutil.copytree(FIXTURES / "graph", graph)
+        assert main(["import", "huggingface", "--base", "beta-corp/beta-1b", "--delay", "0", "--graph", str(graph)]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any(path.startswith("/api/models/") for path in seen) and any("filter=base_model" in p for p in seen)
+    data = (tmp_path / "imported" / "huggingface" / "beta-corp-beta-1b.nt").read_text()
+    assert "<https://huggingface.co/api/models/" in data and "127.0.0.1" not in data
+    assert json.dumps(seen)  # the requests were real, and went to the local server only

@@ -72,7 +72,7 @@ def test_ask_answers_a_boolean(client):
 @pytest.mark.parametrize("accept, content_type, marker", [
     ("text/turtle", "text/turtle", 'model:alpha-7b rdfs:label "Alpha 7B"@en'),
     ("application/n-triples", "application/n-triples", f'<{MODEL}> <http://www.w3.org/2000/01/rdf-schema#label> "Alpha 7B"@en .'),
-    ("application/ld+json", "application/ld+json", '"@value":"Alpha 7B"'),
+    ("application/ld+json", "application/ld+json", '"rdfs:label": [{"@language": "en", "@value": "Alpha 7B"}]'),  # compacted
     ("application/rdf+xml", "application/rdf+xml", f'rdf:about="{MODEL}"'),
 ])
 def test_construct_in_every_graph_format(client, accept, content_type, marker):
@@ -351,6 +351,29 @@ def test_entity_page_shows_subnodes_with_anchors(client):
     assert "Alpha is run as judged by the curator." in text
 
 
+def test_subnodes_have_titles_not_raw_ids(client):
+    text = client.get("/page/project/alpha").text
+    assert "project:alpha#organizational-model" not in text
+    section = text[text.index('<section class="subnode" id="organizational-model">'):]
+    title = "Assessment: Single research institute project (Curator judgement)"  # type: value (evidence)
+    assert f"<h3>{title} <small>" in section[:200]
+    assert f'<a href="/page/project/alpha#organizational-model">{title}</a>' in text  # the link to it too
+
+
+def test_each_incoming_link_is_listed_once_by_its_asserted_property(client):
+    text = client.get("/page/dataset/web-corpus").text
+    incoming = text[text.index('<table class="incoming">'):]
+    assert incoming.count('<a href="/page/model/alpha-7b">Alpha 7B</a>') == 1
+    assert "fair4ml:trainedOn" not in incoming and "prov:used" not in incoming
+
+
+def test_entity_jsonld_is_compacted_with_the_atlas_context(client):
+    doc = json.loads(client.get("/data/model/alpha-7b.jsonld").text)
+    assert doc["@context"]["atlas"] == "https://w3id.org/llm-atlas/ontology#"
+    node = next(n for n in doc["@graph"] if n["@id"] == "model:alpha-7b")
+    assert "atlas:Model" in node["@type"] and node["atlas:developedBy"] == [{"@id": "organization:alpha-lab"}]
+
+
 def test_spdx_licence_page(client):
     r = client.get("/page/spdx/Apache-2.0")
     assert r.status_code == 200 and "Apache License 2.0" in r.text
@@ -383,6 +406,14 @@ def test_downloads_list_sizes_and_checksums_and_serve_files(client, fixture_dist
     f = client.get("/downloads/full.nt")
     assert f.status_code == 200 and f.content == (fixture_dist / "full.nt").read_bytes()
     assert client.get("/downloads/..%2Fpyproject.toml").status_code == 404
+
+
+def test_the_dataset_iri_dereferences(client):
+    page = client.get("/dataset", headers={"Accept": "text/html"})
+    assert page.status_code == 303 and page.headers["location"] == "/downloads"
+    data = client.get("/dataset", headers={"Accept": "text/turtle"})
+    assert data.status_code == 200 and data.headers["content-type"].startswith("text/turtle")
+    assert "dcat:Catalog" in data.text and "void:Linkset" in data.text
 
 
 def test_void_at_well_known(client):

@@ -5,7 +5,8 @@
 - ``ontology``: the ontology and SKOS vocabularies, stamped with this release's version IRI;
 - ``shapes``: the SHACL shapes;
 - ``asserted``: the curated instance data as written in ``graph/``;
-- ``full``: ontology + asserted + everything OWL RL infers (what the SPARQL endpoint serves);
+- ``full``: ontology + asserted + everything OWL RL infers + the links into other datasets that
+  follow from recorded identifiers (:mod:`llm_atlas.crosswalk`) — what the SPARQL endpoint serves;
 
 plus ``void.ttl`` (VoID statistics and a DCAT catalogue record) and ``SHA256SUMS``; and
 ``imported`` when the import area (``imported/`` beside ``graph/``) holds models imported
@@ -32,6 +33,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, XSD
 from llm_atlas import __version__
 from llm_atlas.atlas import Layout, Sources, read_sources
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
+from llm_atlas.crosswalk import derived_links
 from llm_atlas.query import SUMS
 from llm_atlas.reasoning import infer
 from llm_atlas.releases.describe import stamp_prior_version
@@ -94,8 +96,9 @@ def compile_graphs(sources: Sources) -> tuple[dict, int]:
     shapes = sources.shapes
     asserted = set(sources.asserted_triples)
     inferred = infer(ontology, list(asserted) + list(ontology))
-    full = set(ontology) | asserted | inferred
-    return {"ontology": ontology, "shapes": shapes, "asserted": asserted, "full": full}, len(inferred)
+    links = derived_links(asserted)  # Hub pages, arXiv/DOI IRIs, ISO 639 language IRIs (crosswalk.py)
+    full = set(ontology) | asserted | inferred | links
+    return {"ontology": ontology, "shapes": shapes, "asserted": asserted, "full": full}, len(inferred | links)
 
 
 def analytics(graphs: dict[str, Graph], sources: Sources) -> Graph:

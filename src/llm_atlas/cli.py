@@ -59,26 +59,51 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
-def cmd_query(args) -> int:
-    from llm_atlas.query import QueryError, format_result, open_store, run_query
+class _NotBuilt(Exception):
+    """The atlas could not be built; the report has been printed."""
 
+
+def _store(args):
+    """The built atlas in memory, building ``dist/`` first if there is none."""
+    from llm_atlas.build import BuildFailed, build
+    from llm_atlas.query import is_built, load_store
+
+    layout = _layout(args)
+    if not is_built(layout):
+        _progress("no dist/ yet: building the atlas first…")
+        try:
+            build(layout, log=_progress)
+        except BuildFailed as failed:
+            sys.stdout.write(failed.report)
+            print("error: the atlas does not validate, so there is nothing to query; fix the problems above", file=sys.stderr)
+            raise _NotBuilt from None
+    return load_store(layout.dist)
+
+
+def cmd_query(args) -> int:
+    from llm_atlas.namespaces import PREFIXES
+    from llm_atlas.query import QueryError, absent_iris, absent_note, format_result, run_query
+
+    if args.prefixes:
+        sys.stdout.write("".join(f"{p}:\t{ns}\n" for p, ns in PREFIXES.items()))
+        return EXIT_OK
     text = args.expression if args.expression is not None else Path(args.file).read_text(encoding="utf-8")
+    store = _store(args)
     try:
-        store = open_store(_layout(args), log=_progress)
-        output = format_result(run_query(store, text), args.format)
+        output, size = format_result(run_query(store, text), args.format)
     except QueryError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(output)
+    if size == 0 and (absent := absent_iris(store, text)):
+        print("note: " + absent_note(absent), file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_stats(args) -> int:
-    from llm_atlas.query import open_store
     from llm_atlas.stats import format_stats, stats
 
-    store = open_store(_layout(args), log=_progress)
-    sys.stdout.write(format_stats(stats(store)))
+    sys.stdout.write(format_stats(stats(_store(args))))
     return EXIT_OK
 
 
@@ -96,9 +121,8 @@ def cmd_new(args) -> int:
 
 def cmd_network(args) -> int:
     from llm_atlas import network
-    from llm_atlas.query import open_store
 
-    store = open_store(_layout(args), log=_progress)
+    store = _store(args)
     if not (args.export or args.plot):
         sys.stdout.write(network.format_summary(store, args.kind, args.top))
         return EXIT_OK
@@ -170,6 +194,7 @@ def parser() -> argparse.ArgumentParser:
     src = q.add_mutually_exclusive_group(required=True)
     src.add_argument("file", nargs="?", help="a .rq file")
     src.add_argument("-e", "--expression", help="the query text itself")
+    src.add_argument("--prefixes", action="store_true", help="list the predeclared prefixes and exit")
     q.add_argument("--format", choices=["table", "csv", "tsv", "json", "ttl"], default="table")
     q.set_defaults(func=cmd_query)
 
@@ -216,3 +241,5 @@ def main(argv=None) -> int:
     except FileNotFoundError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
+    except _NotBuilt:
+        return EXIT_VIOLATIONS

@@ -55,14 +55,8 @@ def load_store(dist: Path, store: ox.Store | None = None) -> ox.Store:
     return store
 
 
-def open_store(layout: Layout, log=lambda message: None) -> ox.Store:
-    """The built atlas in memory; builds ``dist/`` first if there is none."""
-    if not (layout.dist / DEFAULT_GRAPH_FILE).exists():
-        from llm_atlas.build import build
-
-        log("no dist/ yet: building the atlas first…")
-        build(layout, log=log)
-    return load_store(layout.dist)
+def is_built(layout: Layout) -> bool:
+    return (layout.dist / DEFAULT_GRAPH_FILE).exists()
 
 
 def dataset_options(checked: Checked, default_graphs=None, named_graphs=None) -> dict:
@@ -116,15 +110,21 @@ def term_text(term) -> str:
     return str(term)
 
 
-def format_result(result, fmt: str) -> str:
-    """Text of a query result: table/csv/tsv/json for SELECT and ASK, Turtle for graphs."""
+def format_result(result, fmt: str) -> tuple[str, int]:
+    """(text, size) of a query result: table/csv/tsv/json for SELECT and ASK, Turtle for graphs;
+    size is the number of rows or triples (an ASK answer counts 1 if true), so callers can say
+    something useful about an empty answer."""
     if isinstance(result, ox.QueryBoolean):
-        return json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
+        text = json.dumps({"head": {}, "boolean": bool(result)}) + "\n" if fmt == "json" else f"{bool(result)}\n"
+        return text, int(bool(result))
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=ox.RdfFormat.TURTLE).decode()
+        triples = list(result)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={p: str(ns) for p, ns in PREFIXES.items()}).decode(), len(triples)
     if fmt in ("json", "tsv"):
         kind = ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.TSV
-        return result.serialize(format=kind).decode()
+        text = result.serialize(format=kind).decode()
+        size = len(json.loads(text)["results"]["bindings"]) if fmt == "json" else len(text.splitlines()) - 1
+        return text, size
     names, table = rows(result)
     text_rows = [[term_text(t) for t in row] for row in table]
     if fmt == "csv":
@@ -132,10 +132,72 @@ def format_result(result, fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(text_rows)
-        return out.getvalue()
+        return out.getvalue(), len(text_rows)
     if fmt == "ttl":
         raise QueryError("--format ttl is for CONSTRUCT and DESCRIBE queries")
     widths = [max([len(n)] + [len(r[i]) for r in text_rows]) for i, n in enumerate(names)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in text_rows]
-    return "\n".join(out) + f"\n({len(text_rows)} row{'s' if len(text_rows) != 1 else ''})\n"
+    return "\n".join(out) + f"\n({len(text_rows)} row{'s' if len(text_rows) != 1 else ''})\n", len(text_rows)
+
+
+# --- hints for empty answers ---------------------------------------------------------------
+
+OCCURS = "ASK { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } }"
+
+
+def iris_named(text: str) -> list[str]:
+    """The IRIs a query names (prefixed names expanded with the predeclared prefixes, or the
+    query's own), in order of first appearance; [] if rdflib cannot translate it."""
+    from rdflib import URIRef
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(text), initNs={p: str(ns) for p, ns in PREFIXES.items()}).algebra
+    except Exception:  # noqa: BLE001 - a hint is optional; the query itself already ran
+        return []
+    found: dict[str, None] = {}
+
+    def walk(node):
+        if isinstance(node, URIRef):
+            found.setdefault(str(node))
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple, set)):
+            for value in node:
+                walk(value)
+
+    walk(algebra)
+    return list(found)
+
+
+def absent_iris(store: ox.Store, text: str) -> list[tuple[str, str | None]]:
+    """For an empty answer: (IRI, suggestion) for each IRI the query names that occurs nowhere
+    in the atlas; the suggestion is the one atlas IRI with the same local name, if there is one
+    (``org:eleutherai`` is W3C ORG's namespace: ``organization:eleutherai`` is meant).
+
+    >>> absent_iris(ox.Store(), "ASK { <urn:x> ?p ?o }")
+    [('urn:x', None)]
+    """
+    def occurs(iri: str) -> bool:
+        return bool(store.query(OCCURS, substitutions={ox.Variable("x"): ox.NamedNode(iri)}))
+
+    out = []
+    for iri in iris_named(text):
+        if occurs(iri):
+            continue
+        local = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        candidates = [str(ns) + local for p, ns in PREFIXES.items()
+                      if str(ns).startswith(BASE) and str(ns) + local != iri]
+        found = [c for c in candidates if occurs(c)]
+        out.append((iri, curie(found[0]) if len(found) == 1 else None))
+    return out
+
+
+def absent_note(absent: list[tuple[str, str | None]]) -> str:
+    """The hint as one paragraph of text."""
+    parts = [f"<{iri}>" + (f" (did you mean {hint}?)" if hint else "") for iri, hint in absent]
+    return "no results, and these IRIs occur nowhere in the atlas: " + ", ".join(parts) + \
+        ". Predeclared prefixes: llm-atlas query --prefixes, or the query page."

@@ -78,6 +78,13 @@ def serialize_all(graph: Graph, formats=tuple(FORMATS)) -> dict[str, bytes]:
     return out
 
 
+def jsonld(triples) -> bytes:
+    """Compacted JSON-LD of Oxigraph triples (a CONSTRUCT answer, an entity's data): the atlas
+    prefix table as ``@context``, one node object per subject, in N-Triples order."""
+    ordered = sorted(set(triples), key=str)
+    return _jsonld_text(_jsonld(ordered)).encode()
+
+
 def _jsonld_text(doc: dict) -> str:
     """The document with one node object per line: readable in a diff, and written by json's
     C encoder (``indent`` would switch to its pure-Python encoder, ten times slower)."""

@@ -36,12 +36,47 @@ SECTIONS = {
 }
 
 
+# Depth: (what, class, the pattern an entity ?e must match). Shares, not only counts, so anyone
+# can see how complete the atlas is on the study's dimensions and the facts users ask for.
+DEPTH = [
+    ("projects with an organisational-model assessment", "atlas:Project", "?e atlas:qualifiedOrganizationalModel ?x"),
+    ("projects with a motivation assessment", "atlas:Project", "?e atlas:qualifiedMotivation ?x"),
+    ("projects with a collaboration", "atlas:Project", "?x atlas:inProject ?e"),
+    ("models with training data (trainedOn)", "atlas:Model", "?e atlas:trainedOn ?x"),
+    ("models with a base model (derivedFrom)", "atlas:Model", "?e atlas:derivedFrom ?x"),
+    ("models with languages", "atlas:Model", "?e atlas:language ?x"),
+    ("models with a Hub id", "atlas:Model", "?e atlas:huggingFaceId ?x"),
+    ("models with a parameter count", "atlas:Model", "?e atlas:parameterCount ?x"),
+    ("models with a release date", "atlas:Model", "?e atlas:releaseDate ?x"),
+    ("organisations with a country", "atlas:Organization", "?e atlas:country ?x"),
+    ("organisations with an ownership", "atlas:Organization", "?e atlas:ownership ?x"),
+    ("legal bodies linked to ROR or Wikidata", "atlas:Organization",
+     "?e skos:exactMatch ?x FILTER (STRSTARTS(STR(?x), 'https://ror.org/') || STRSTARTS(STR(?x), 'http://www.wikidata.org/entity/'))"),
+]
+# Who counts as a legal body: not an informal community or a consortium without legal personality.
+NOT_LEGAL_BODY = "FILTER NOT EXISTS { ?e atlas:organizationType ?t FILTER (?t IN (vocab:grassroots-community, vocab:consortium)) }"
+
+
+def depth(store) -> list[tuple[str, int, int]]:
+    """(what, entities with it, entities of the class)."""
+    out = []
+    for what, cls, pattern in DEPTH:
+        scope = NOT_LEGAL_BODY if what.startswith("legal bodies") else ""
+        query = (f"SELECT (COUNT(DISTINCT ?e) AS ?all) (COUNT(DISTINCT ?with) AS ?n) WHERE {{ ?e a {cls} . {scope} "
+                 f"OPTIONAL {{ {pattern} BIND (?e AS ?with) }} }}")
+        row = next(iter(run_query(store, query)))
+        out.append((what, int(row["n"].value), int(row["all"].value)))
+    return out
+
+
 def stats(store) -> dict[str, tuple[list[str], list[list[str]]]]:
     """Section title -> (column names, rows as text)."""
     out = {}
     for title, query in SECTIONS.items():
         names, table = rows(run_query(store, query))
         out[title] = (names, [[term_text(t) for t in row] for row in table])
+    out["depth (share of entities with …)"] = (["what", "with", "of", "share"], [
+        [what, str(n), str(total), f"{100 * n / total:.0f}%" if total else "-"] for what, n, total in depth(store)])
     return out
 
 

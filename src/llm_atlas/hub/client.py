@@ -20,13 +20,26 @@ response body exactly as the API sent it::
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-ENDPOINT = "https://huggingface.co"
+ENDPOINT = "https://huggingface.co"  # the canonical Hub: what imported data cites, whichever server answered
 PAGE_SIZE = 1000
+
+
+def requested_endpoint() -> str:
+    """Where requests go: ``$HF_ENDPOINT`` if set (the variable every Hugging Face tool honours,
+    for mirrors and local Hub-shaped servers), else the Hub itself.
+
+    >>> os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9000/"; requested_endpoint()
+    'http://127.0.0.1:9000'
+    >>> del os.environ["HF_ENDPOINT"]; requested_endpoint()
+    'https://huggingface.co'
+    """
+    return (os.environ.get("HF_ENDPOINT") or ENDPOINT).rstrip("/")
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -102,9 +115,8 @@ class ResponseFolder:
 class OfflineHub:
     """Reads a response folder; never touches the network."""
 
-    def __init__(self, folder: Path, endpoint: str = ENDPOINT):
+    def __init__(self, folder: Path):
         self.folder = ResponseFolder(folder)
-        self.endpoint = endpoint
         self.requests = 0
 
     def model_info(self, repo_id: str) -> dict:
@@ -123,7 +135,9 @@ class OfflineHub:
 
 
 class LiveHub:
-    """The public Hub API through ``huggingface_hub``'s HTTP session.
+    """The public Hub API through ``huggingface_hub``'s HTTP session, at ``endpoint`` (default:
+    ``$HF_ENDPOINT`` or the Hub). Imported data always cites the canonical Hub (``ENDPOINT``):
+    a mirror is a way to reach it, not a source.
 
     Polite: at most one request per ``delay`` seconds. Retries 429 and 5xx answers and
     connection errors with exponential backoff (honouring ``Retry-After``), up to ``retries``
@@ -131,7 +145,7 @@ class LiveHub:
     """
 
     def __init__(self, *, delay: float = 0.5, retries: int = 5, backoff: float = 2.0, record: Path | None = None,
-                 session=None, endpoint: str = ENDPOINT, sleep=time.sleep, clock=time.monotonic):
+                 session=None, endpoint: str | None = None, sleep=time.sleep, clock=time.monotonic):
         if session is None:
             from huggingface_hub.utils import get_session
 
@@ -139,7 +153,7 @@ class LiveHub:
         self.session = session
         self.delay, self.retries, self.backoff = delay, retries, backoff
         self.record = ResponseFolder(record) if record else None
-        self.endpoint = endpoint
+        self.endpoint = endpoint or requested_endpoint()
         self.sleep, self.clock = sleep, clock
         self._last = None
         self.requests = 0

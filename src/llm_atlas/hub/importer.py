@@ -299,7 +299,7 @@ def import_tree(hub, base: str, *, area: Path, index: CuratedIndex, depth: int =
                         report.curated.append(repo_id)
                     else:
                         block = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
-                                        for s, p, o in describe(info, clock(), index, report, getattr(hub, "endpoint", ENDPOINT)))
+                                        for s, p, o in describe(info, clock(), index, report))
                         fh.write(block.encode("utf-8"))
                         report.written += 1
                         since_checkpoint += 1

@@ -24,7 +24,8 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, VOCAB_IRI
+from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIXES, VOCAB_IRI
+from llm_atlas.query import absent_iris
 from llm_atlas.releases import web as releases_web
 from llm_atlas.serve import negotiation, netmap, pages, sparql
 from llm_atlas.serve.cache import AnswerCache
@@ -104,6 +105,7 @@ class Atlas:
             return {"error": answer.body.decode().strip()}
         table = answer.table
         table["views"] = [[pages.value_view(cell) for cell in row] for row in table["rows"]]
+        table["max_rows"] = self.settings.limits.max_rows
         return table
 
     def cq_table(self, question: pages.Question) -> dict:
@@ -216,6 +218,16 @@ def create_app(atlas: Atlas) -> Starlette:
             raise HTTPException(406, "not acceptable; offered: " + negotiation.offered("graph"))
         return _graph_file(atlas.settings.dist / "void.ttl", fmt)
 
+    def dataset(request: Request) -> Response:
+        """The dataset IRI (…/dataset, and …/dataset#catalog etc.): its description for RDF
+        clients, 303 to the downloads page for browsers."""
+        choice = negotiation.page_or_data(request.headers.get("accept"))
+        if choice is None:
+            raise HTTPException(406, "not acceptable; offered: text/html, " + negotiation.offered("graph"))
+        if choice == "page":
+            return RedirectResponse("/downloads", 303, headers={"Vary": "Accept"})
+        return _graph_file(atlas.settings.dist / "void.ttl", choice)
+
     def _graph_file(path: Path, fmt: str) -> Response:
         suffix = negotiation.SUFFIX[fmt]
         same = path.with_suffix(suffix)
@@ -265,13 +277,17 @@ def create_app(atlas: Atlas) -> Starlette:
         table, error = None, None
         if len(text) > sparql.MAX_QUERY_CHARS:
             error, run = f"the query is longer than {sparql.MAX_QUERY_CHARS} characters", False
+        absent = []
         if run:
             result = atlas.table(text)
             error, table = result.get("error"), (None if "error" in result else result)
+            if table is not None and not table["rows"] and not table.get("boolean"):
+                absent = absent_iris(site.store, text)  # an empty answer: say which IRIs occur nowhere
         if not text:
             text = atlas.questions[0].text if atlas.questions else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
         return atlas.render("query.html", title="Query", questions=atlas.questions, example=example, query=text,
-                            table=table, error=error, status=400 if error else 200,
+                            table=table, error=error, status=400 if error else 200, absent=absent,
+                            prefixes=[(p, str(ns)) for p, ns in PREFIXES.items()],
                             downloads=DOWNLOAD_FORMATS["graph" if table and table["form"] in ("CONSTRUCT", "DESCRIBE") else "results"])
 
     def downloads(request: Request) -> Response:
@@ -322,6 +338,7 @@ def create_app(atlas: Atlas) -> Starlette:
         Route("/downloads", downloads),
         Route("/downloads/{name}", download),
         Route("/.well-known/void", void),
+        Route("/dataset", dataset),
         Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon; spares browsers a 404
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *releases_web.routes(atlas),  # /releases, /downloads/<version>/…, /dataset/<version>, release diffs

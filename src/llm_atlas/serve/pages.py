@@ -37,7 +37,8 @@ IDENTIFIERS = {
     ATLAS + "arxivId": "https://arxiv.org/abs/{}",
     ATLAS + "spdxId": "https://spdx.org/licenses/{}.html",
 }
-CROSSWALKS = (SKOS + "exactMatch", SKOS + "closeMatch", "http://schema.org/sameAs", ATLAS + "sourceRepository")
+CROSSWALKS = (SKOS + "exactMatch", SKOS + "closeMatch", "http://schema.org/sameAs", ATLAS + "sourceRepository",
+              "http://xmlns.com/foaf/0.1/page")  # foaf:page: the Hub page the build derives from a Hub id
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "decimal", "double", "boolean")}  # shown without a note
@@ -122,6 +123,7 @@ class Value:
     href: str | None = None  # an outside http(s) link
     note: str = ""  # datatype or language
     inferred: bool = False
+    iri: str | None = None  # the IRI shown, for an IRI
 
 
 def value_view(term: dict | None, label: str | None = None) -> Value:
@@ -134,8 +136,8 @@ def value_view(term: dict | None, label: str | None = None) -> Value:
         short = curie(iri)
         text = label or (iri if short.startswith("<") else short)
         if path:
-            return Value(text, path=path)
-        return Value(text, href=iri if iri.startswith(("http://", "https://")) else None)
+            return Value(text, path=path, iri=iri)
+        return Value(text, href=iri if iri.startswith(("http://", "https://")) else None, iri=iri)
     if term["type"] == "literal":
         datatype = term.get("datatype", XSD_STRING)
         note = term.get("xml:lang", "") or ("" if datatype in PLAIN_DATATYPES else curie(datatype))
@@ -156,6 +158,16 @@ def _best_label(labels: list) -> str | None:
     return (english or anyone or [None])[0]
 
 
+def _subnode_title(props: dict[str, list[Value]]) -> str | None:
+    """A title for a sub-node without a label, from its values by predicate IRI:
+    "Assessment: Multi-organizational research institute (Curator judgement)"."""
+    first = lambda iris: next((min(props[i], key=lambda v: v.inferred).text for i in iris if props.get(i)), None)
+    kind, value, how = first([RDF + "type"]), first(SUBNODE_VALUE), first(SUBNODE_HOW)
+    if not (kind or value):
+        return None
+    return f"{kind or ''}{': ' if kind and value else ''}{value or ''}{f' ({how})' if how else ''}"
+
+
 # --- the site's view of the atlas --------------------------------------------------------
 
 ENTITY_OUT = """
@@ -166,10 +178,15 @@ SELECT ?e ?p ?o ?label ?asserted WHERE {
 }""" % ASSERTED
 
 ENTITY_IN = """
-SELECT ?e ?s ?p ?label WHERE {
+SELECT ?e ?s ?p ?label ?asserted WHERE {
   ?s ?p ?e . FILTER(isIRI(?s))
   OPTIONAL { ?s rdfs:label|skos:prefLabel ?label }
-} LIMIT 2000"""
+  OPTIONAL { GRAPH <%s> { ?s ?p ?e } BIND(true AS ?asserted) }
+} LIMIT 2000""" % ASSERTED
+# What names a sub-node that has no label of its own: its type, the value it is about, and in
+# brackets how (evidence level, derivation kind).
+SUBNODE_VALUE = (ATLAS + "assessedValue", ATLAS + "baseModel")
+SUBNODE_HOW = (ATLAS + "evidence", ATLAS + "derivationKind")
 
 SUBNODES = """
 SELECT ?e ?s ?p ?o ?label ?asserted WHERE {
@@ -290,21 +307,37 @@ class Site:
         subs = defaultdict(list)
         for s in self._select(SUBNODES, e=node):
             subs[s["s"].value].append(s)
-        subnodes = []
+        subnodes, titles = [], {}
         for sub_iri, rows in sorted(subs.items()):
             sub_props, sub_labels, _, _, sub_sources, _ = self._group(rows, "s")
             sources += [v for v in sub_sources if v.href not in {x.href for x in sources}]
-            subnodes.append((sub_iri.partition("#")[2], sub_labels or curie(sub_iri), sub_props))
-        incoming, seen = [], set()
+            by_predicate = {p.iri: values for p, values in sub_props}
+            titles[site_path(sub_iri)] = title = sub_labels or _subnode_title(by_predicate) or curie(sub_iri)
+            subnodes.append((sub_iri.partition("#")[2], title, sub_props))
+        for _, values in props:  # links to a sub-node show its title, not its IRI
+            for value in values:
+                value.text = titles.get(value.path, value.text) if value.path else value.text
+        return Entity(iri, labels or curie(iri), types, description, props, subnodes, self._incoming(node), sources, identifiers)
+
+    def _incoming(self, node: ox.NamedNode) -> list[tuple[Value, Value]]:
+        """One line per link to ``node``: the asserted predicate, not also its inferred super- and
+        inverse properties (trainedOn, not also fair4ml:trainedOn and prov:used)."""
+        by_subject: dict[str, dict] = defaultdict(lambda: {"label": None, "asserted": set(), "all": set()})
         for s in self._select(ENTITY_IN, e=node):
-            key = (s["s"].value, s["p"].value)
-            if key in seen or s["s"].value.startswith(iri + "#"):
+            if s["s"].value.startswith(node.value + "#"):
                 continue
-            seen.add(key)
-            incoming.append((value_view(_json(s["s"]), s["label"].value if s["label"] else None),
-                             value_view(_json(s["p"]))))
+            entry = by_subject[s["s"].value]
+            entry["label"] = entry["label"] or (s["label"].value if s["label"] else None)
+            entry["all"].add(s["p"].value)
+            if s["asserted"] is not None:
+                entry["asserted"].add(s["p"].value)
+        incoming = []
+        for subject, entry in by_subject.items():
+            shown = entry["asserted"] or {p for p in entry["all"] if p.startswith(ATLAS)} or entry["all"]
+            for p in sorted(shown):
+                incoming.append((value_view({"type": "uri", "value": subject}, entry["label"]), value_view({"type": "uri", "value": p})))
         incoming.sort(key=lambda pair: (pair[1].text, pair[0].text))
-        return Entity(iri, labels or curie(iri), types, description, props, subnodes, incoming, sources, identifiers)
+        return incoming
 
     def _group(self, rows, subject: str):
         """Group (subject, p, o, label, asserted) rows into the parts of an entity page."""

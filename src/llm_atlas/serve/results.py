@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from llm_atlas import serialize
 from llm_atlas.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -151,7 +152,10 @@ def write_table(table: Table, fmt: str) -> bytes:
 
 
 def write_graph(triples, fmt: str) -> bytes:
-    """``triples`` as Turtle, N-Triples, JSON-LD or RDF/XML, with the atlas prefixes."""
+    """``triples`` as Turtle, N-Triples, JSON-LD or RDF/XML, with the atlas prefixes (JSON-LD
+    compacted with them as its context: Oxigraph's writer would give expanded JSON-LD)."""
+    if fmt == "jsonld":
+        return serialize.jsonld(triples)
     prefixes = None
     if fmt in ("ttl", "jsonld", "rdf"):  # declare only the namespaces in use: short, and RDF/XML needs them
         used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
