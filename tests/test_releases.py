@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import DCTERMS, OWL, RDF
 
 from llm_atlas.atlas import Layout
 from llm_atlas.cli import main
@@ -118,18 +118,50 @@ def test_void_describes_each_release_as_a_version_of_the_dataset(history, record
     citation = str(void.value(V2, URIRef("http://purl.org/dc/terms/bibliographicCitation")))
     assert "LLM Atlas, version 0.2.0" in citation and "2026-12-01" in citation and "CC-BY-4.0" in citation
     urls = {str(void.value(d, DCAT.downloadURL)) for d in void.objects(V2, DCAT.distribution)}
-    assert "https://w3id.org/llm-atlas/downloads/0.2.0/llm-atlas-0.2.0.nt" in urls and len(urls) == 15
+    assert urls == {f"https://w3id.org/llm-atlas/downloads/0.2.0/llm-atlas-0.2.0.{s}" for s in ("ttl", "nt", "jsonld")}, \
+        "a distribution is a whole copy of its dataset"
+    asserted = URIRef(f"{V2}#asserted")
+    assert void.value(asserted, DCTERMS.isPartOf) == V2 and void.value(asserted, DCAT.isVersionOf) == URIRef(f"{DATASET}#asserted")
+    assert len(distributions(void, V2)) == 15
+
+
+def distributions(void: Graph, version: URIRef) -> dict[str, str]:
+    """download URL -> SHA-256 of every file of a release: its own distributions and its parts'."""
+    owners = [version] + list(void.subjects(DCTERMS.isPartOf, version))
+    return {str(void.value(d, DCAT.downloadURL)): str(void.value(void.value(d, SPDX.checksum), SPDX.checksumValue))
+            for owner in owners for d in void.objects(owner, DCAT.distribution)}
+
+
+@pytest.mark.parametrize("which", ["release 0.2.0", "a build after it"])
+def test_the_description_with_its_releases_conforms_to_dcat_ap(history, which, tmp_path, monkeypatch):
+    import pyshacl
+    from rdflib.namespace import SH
+
+    from llm_atlas.build import build
+
+    path = folder(history, "0.2.0") / "llm-atlas-0.2.0-void.ttl" if which == "release 0.2.0" else \
+        build(history.layout, out=tmp_path / "dist").out / "void.ttl"
+    shapes = dcat_ap_shapes(monkeypatch)
+    conforms, report, text = pyshacl.validate(Graph().parse(path), shacl_graph=shapes, inference="none", allow_warnings=True)
+    violations = [r for r in report.subjects(RDF.type, SH.ValidationResult) if report.value(r, SH.resultSeverity) == SH.Violation]
+    assert not violations, text
+
+
+def dcat_ap_shapes(monkeypatch) -> Graph:
+    """DCAT-AP 3.0.1's shapes as tests/test_void.py uses them (found beside the checkout, or beside its worktree folder)."""
+    import test_void
+
+    relative = Path("shared/standards/dcat-ap-3.0.1/releases/3.0.1/shacl/dcat-ap-SHACL.ttl")
+    found = [folder / relative for folder in (ROOT.parent, ROOT.parent.parent) if (folder / relative).exists()]
+    assert found, f"DCAT-AP shapes missing: ../{relative}"
+    monkeypatch.setattr(test_void, "DCAT_AP", found[0])
+    return test_void.dcat_ap_shapes()
 
 
 def test_a_release_s_download_urls_and_checksums_never_change(history, records):
     """What 0.1.0 said about its own files is what 0.2.0 says about them, and what the record holds."""
-    def files_of(void_path, node):
-        void = Graph().parse(void_path)
-        return {str(void.value(d, DCAT.downloadURL)): str(void.value(void.value(d, SPDX.checksum), SPDX.checksumValue))
-                for d in void.objects(node, DCAT.distribution)}
-
-    own = files_of(folder(history, "0.1.0") / "llm-atlas-0.1.0-void.ttl", V1)
-    later = files_of(folder(history, "0.2.0") / "llm-atlas-0.2.0-void.ttl", V1)
+    own = distributions(Graph().parse(folder(history, "0.1.0") / "llm-atlas-0.1.0-void.ttl"), V1)
+    later = distributions(Graph().parse(folder(history, "0.2.0") / "llm-atlas-0.2.0-void.ttl"), V1)
     assert own == later and len(own) == 15
     recorded = {f"https://w3id.org/llm-atlas/downloads/0.1.0/{n}": d for n, d in records[0].sha256.items() if "void" not in n}
     assert own == recorded

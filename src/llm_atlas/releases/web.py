@@ -80,7 +80,8 @@ def read_versions(void: Path, folder: Path) -> list[Version]:
         versions[value("v")] = Version(value("version"), value("v"), value("date"), value("commit"), value("citation"),
                                        value("previous") or None)
     files = f"""SELECT ?v ?title ?url ?sha ?size WHERE {{
-      ?v <{DCAT}distribution> ?d . ?d <{DCAT}downloadURL> ?url ; <{DCTERMS}title> ?title .
+      {{ ?v <{DCAT}distribution> ?d }} UNION {{ ?part <{DCTERMS}isPartOf> ?v ; <{DCAT}distribution> ?d }}
+      ?d <{DCAT}downloadURL> ?url ; <{DCTERMS}title> ?title .
       OPTIONAL {{ ?d <{SPDX}checksum>/<{SPDX}checksumValue> ?sha }} OPTIONAL {{ ?d <{DCAT}byteSize> ?size }} }}
       ORDER BY ?title"""
     for row in store.query(files):
