@@ -190,7 +190,7 @@ def routes(atlas) -> list[Route]:
     dist = Path(atlas.settings.dist)
     folder = dist.parent / "releases-dist"
     void = dist / "void.ttl"
-    diffs: dict[tuple[str, str, str], str] = {}
+    diffs: dict[tuple[str, str], object] = {}  # (old, new) -> Diff: release files never change, so neither do their diffs
 
     def versions() -> list[Version]:
         return read_versions(void, folder)
@@ -250,7 +250,9 @@ def routes(atlas) -> list[Route]:
         choice = "page" if fmt else negotiation.page_or_data(request.headers.get("accept"))
         if choice is None:
             raise HTTPException(406, "not acceptable; offered: text/html, " + negotiation.offered("graph"))
-        diff = compare(folder_side(folder / old), folder_side(folder / new))
+        if (old, new) not in diffs:
+            diffs[(old, new)] = compare(folder_side(folder / old), folder_side(folder / new))
+        diff = diffs[(old, new)]
         if fmt:
             media = {"json": "application/json", "md": "text/markdown", "changelog": "text/markdown"}[fmt]
             return Response(render(diff, fmt), media_type=media + "; charset=utf-8")
