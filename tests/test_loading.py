@@ -42,6 +42,7 @@ def test_a_tombstone_keeps_its_file_under_the_kind_it_had(tmp_path):
     ("model/b.ttl", 'model:a a atlas:Model .', "one-entity-per-file"),
     ("models/a.ttl", 'model:a a atlas:Model .', "file-layout"),
     ("model/A_b.ttl", '<https://w3id.org/llm-atlas/id/model/A_b> a atlas:Model .', "slug-form"),
+    ("model/a.ttl", '# curator-slice-A\nmodel:a a atlas:Model .', "stray-comment"),
 ])
 def test_layout_rule(tmp_path, rel, body, rule):
     assert rule in rules(tmp_path, write(tmp_path, rel, body))

@@ -22,6 +22,7 @@ from llm_atlas.namespaces import ATLAS, ID, KINDS, SPDX_LICENSES, curie
 from llm_atlas.slug import slugify
 
 XSD_STRING = str(XSD.string)
+CURATION_NOTE = re.compile(r"^\s*#\s*curator", re.IGNORECASE)  # '# curator-slice-A' and the like
 
 
 class SourceError(Exception):
@@ -181,6 +182,11 @@ def read_graph_file(root: Path, path: Path, *, outside: bool = False) -> tuple[G
     if entity is None:
         problem("file-layout", f"Graph files live at graph/<kind>/<slug>.ttl with <kind> one of: {', '.join(KINDS)}. Move this file.")
         return gf, problems
+    for number, line in enumerate(text.splitlines(), start=1):
+        if CURATION_NOTE.match(line):
+            problems.append(Problem(shown, number, str(entity), "stray-comment",
+                                    "Curation bookkeeping ('# curator-…') does not belong in the published data: "
+                                    "say it in the commit message and delete the line."))
     if path_stem != slugify(path_stem):
         problem("slug-form", f"File name '{path_stem}' is not a slug; rename it to '{slugify(path_stem)}.ttl' and its IRI to match.")
     if kind == "license":
