@@ -69,3 +69,12 @@ def client(atlas):
         from llm_atlas.serve.app import create_app
 
         yield TestClient(create_app(atlas), follow_redirects=False)
+
+
+@pytest.fixture(scope="session")
+def release_history(tmp_path_factory):
+    """A git repository holding the fixture atlas with releases 0.1.0 and 0.2.0, made by the real
+    `release` and `retire` (tests/release_history.py, tests/fixtures/release-history/)."""
+    from release_history import make_history
+
+    return make_history(tmp_path_factory.mktemp("history") / "repo")

@@ -29,10 +29,16 @@ def test_a_well_formed_file_breaks_no_layout_rule(tmp_path):
     assert rules(tmp_path, path) == []
 
 
+def test_a_tombstone_keeps_its_file_under_the_kind_it_had(tmp_path):
+    path = write(tmp_path, "model/a.ttl", 'model:a a atlas:RetiredEntity ; atlas:retiredType atlas:Model .')
+    assert rules(tmp_path, path) == []
+
+
 @pytest.mark.parametrize("rel, body, rule", [
     ("model/a.ttl", 'model:a a atlas:Model ; rdfs:seeAlso [ rdfs:label "x" ] .', "no-blank-nodes"),
     ("model/a.ttl", 'model:a a atlas:Model .\nmodel:b a atlas:Model .', "one-entity-per-file"),
     ("model/a.ttl", 'model:a a atlas:Dataset .', "file-class"),
+    ("model/a.ttl", 'model:a a atlas:RetiredEntity ; atlas:retiredType atlas:Dataset .', "file-class"),
     ("model/b.ttl", 'model:a a atlas:Model .', "one-entity-per-file"),
     ("models/a.ttl", 'model:a a atlas:Model .', "file-layout"),
     ("model/A_b.ttl", '<https://w3id.org/llm-atlas/id/model/A_b> a atlas:Model .', "slug-form"),

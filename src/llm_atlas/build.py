@@ -36,6 +36,8 @@ from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
 from llm_atlas.crosswalk import derived_links
 from llm_atlas.query import SUMS
 from llm_atlas.reasoning import infer
+from llm_atlas.releases.describe import stamp_prior_version
+from llm_atlas.releases.record import read_records, records_dir
 from llm_atlas.serialize import FORMATS, serialize, serialize_all
 from llm_atlas.validation import format_report, validate
 from llm_atlas.void import describe
@@ -90,6 +92,7 @@ def compile_graphs(sources: Sources) -> tuple[dict, int]:
     """
     # Blank nodes (property shapes, OWL lists) carry stable labels from parsing (loading._stable_bnodes).
     ontology = versioned_ontology(sources.ontology, sources.layout.config)
+    stamp_prior_version(ontology, read_records(records_dir(sources.layout)))  # owl:priorVersion: the last release
     shapes = sources.shapes
     asserted = set(sources.asserted_triples)
     inferred = infer(ontology, list(asserted) + list(ontology))
@@ -145,7 +148,8 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
         result.triples[name] = len(graphs[name])
         for fmt, data in serialize_all(graphs[name]).items():
             files[name + FORMATS[fmt][0]] = data
-    files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS), "ttl")
+    files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS,
+                                           releases=read_records(records_dir(layout))), "ttl")
     files[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
     wanted = set(KINDS.values())
     result.classes.update(o for _, p, o in graphs["full"] if p == RDF.type and o in wanted)

@@ -14,6 +14,7 @@ from llm_atlas import __version__
 from llm_atlas.atlas import Layout, find_root, read_sources
 from llm_atlas.loading import SourceError
 from llm_atlas.hub.cli import add_commands as add_reuse_commands
+from llm_atlas.releases.cli import add_commands as add_release_commands
 from llm_atlas.serve.cli import add_commands as add_publishing_commands
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -269,6 +270,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_publishing_commands(sub)  # serve, export-site
     add_reuse_commands(sub)  # import huggingface, lineage report
+    add_release_commands(sub)  # release, rebuild, diff, retire
     return p
 
 

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from llm_atlas.namespaces import ID, KINDS, SPDX_LICENSES, curie
+from llm_atlas.namespaces import ATLAS, ID, KINDS, SPDX_LICENSES, curie
 from llm_atlas.slug import slugify
 
 XSD_STRING = str(XSD.string)
@@ -204,7 +204,12 @@ def read_graph_file(root: Path, path: Path, *, outside: bool = False) -> tuple[G
         if s != entity and not str(s).startswith(str(entity) + "#"):
             problem("one-entity-per-file", f"This file may describe only <{entity}> and its <{entity}#…> sub-nodes; "
                     f"move the statements about <{s}> to that entity's own file.", s)
-    if (entity, RDF.type, KINDS[kind]) not in set(triples):
+    stated = set(triples)
+    tombstone = (entity, RDF.type, ATLAS.RetiredEntity) in stated  # a retired IRI (llm-atlas retire)
+    if not tombstone and (entity, RDF.type, KINDS[kind]) not in stated:
         problem("file-class", f"The entity of a file under graph/{kind}/ must be typed {curie(KINDS[kind])}; "
                 f"add `a {curie(KINDS[kind])}` to <{entity}> (and check the file name matches its IRI).", entity)
+    elif tombstone and (entity, ATLAS.retiredType, KINDS[kind]) not in stated:
+        problem("file-class", f"A retired entity under graph/{kind}/ was a {curie(KINDS[kind])}; "
+                f"say `atlas:retiredType {curie(KINDS[kind])}` on <{entity}> (and check the file name matches its IRI).", entity)
     return gf, problems

@@ -19,6 +19,7 @@ from llm_atlas.atlas import Sources
 from llm_atlas.loading import Problem
 from llm_atlas.namespaces import curie, sparql_prologue
 from llm_atlas.queryfile import required
+from llm_atlas.releases.neverbreak import broken_iris
 from llm_atlas.serialize import oxigraph_triples
 
 
@@ -144,6 +145,7 @@ def validate(sources: Sources, *, only_files=None, engine: str = "fast") -> list
         gf = sources.file_of(entity)
         problems.append(Problem(str(gf.path) if gf else "(no file)", gf.line_of(URIRef(entity)) if gf else None,
                                 entity, check.rule, check.message, property=prop, value=value))
+    problems += broken_iris(sources)  # every IRI a release published still answers (llm_atlas.releases)
     if only_files is not None:
         keep = {str(gf.path) for gf in sources.files if gf.path.resolve() in wanted}
         problems = [p for p in problems if p.path in keep]

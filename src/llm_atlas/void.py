@@ -25,6 +25,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, SKOS, VOID, XS
 
 from llm_atlas import __version__
 from llm_atlas.namespaces import ATLAS, BASE, ID, ONTOLOGY_IRI, SPDX, SPDX_LICENSES, VOCAB_IRI, curie
+from llm_atlas.releases.describe import add_versions
 from llm_atlas.serialize import FORMATS
 
 DATASET = URIRef(BASE + "dataset")
@@ -59,9 +60,9 @@ TARGETS = {
 }
 
 
-def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict) -> Graph:
+def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict, releases=()) -> Graph:
     """The catalogue record of a build: ``full`` is the atlas (a set of triples), ``files`` the
-    distribution files (name -> bytes)."""
+    distribution files (name -> bytes); ``releases`` (the recorded ones) are described as its versions."""
     pub, release = config["publication"], config["release"]
     g = Graph(bind_namespaces="none")
     add = g.add
@@ -127,6 +128,7 @@ def describe(full: set, files: dict[str, bytes], config: dict, *, kinds: dict) -
             continue
         for name in sorted(n for n in files if n.rsplit(".", 1)[0] == stem):
             _distribution(g, dataset, name, files[name], pub, license_)
+    add_versions(g, files, config, list(releases))  # each release: dcat:hasVersion, previousVersion, fixed URLs
     return g
 
 

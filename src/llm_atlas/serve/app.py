@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIXES, VOCAB_IRI
 from llm_atlas.query import absent_iris
+from llm_atlas.releases import web as releases_web
 from llm_atlas.serve import negotiation, netmap, pages, reconcile, sparql
 from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
@@ -341,8 +342,10 @@ def create_app(atlas: Atlas) -> Starlette:
         Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon; spares browsers a 404
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *reconcile.routes(atlas),  # /lookup and the reconciliation service (/reconcile…)
+        *releases_web.routes(atlas),  # /releases, /downloads/<version>/…, /dataset/<version>, release diffs
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-SPARQL-MaxRows"])]
+                             allow_headers=["Accept", "Content-Type"], expose_headers=["Link", "X-SPARQL-MaxRows"]),
+                  Middleware(releases_web.RetiredIRIs, atlas=atlas)]  # retired IRIs: 301 to the replacement or 410
     return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error},
                      lifespan=lifespan)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from llm_atlas.namespaces import KINDS
 from llm_atlas.query import load_store
+from llm_atlas.releases import web as releases_web
 from llm_atlas.serve import negotiation, netmap, pages
 from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Job, Limits, execute
@@ -23,8 +24,9 @@ STATIC = Path(__file__).parent / "static"
 GRAPH_FORMATS = [(key, negotiation.SUFFIX[key], types[0]) for key, types in negotiation.TABLE["graph"].items()]
 
 
-def htaccess(site_url: str = "/") -> str:
-    """Apache rewrite rules for the atlas IRIs, redirecting to the site at ``site_url``.
+def htaccess(site_url: str = "/", first=()) -> str:
+    """Apache rewrite rules for the atlas IRIs, redirecting to the site at ``site_url``; ``first``: rules
+    that come before the generic ones (retired IRIs and releases, from :mod:`llm_atlas.releases.web`).
 
     mod_rewrite cannot weigh q-values: the first RDF media type the Accept header names
     (Turtle, N-Triples, JSON-LD, RDF/XML, in that order) wins, and anything else gets HTML.
@@ -40,6 +42,7 @@ def htaccess(site_url: str = "/") -> str:
         '    Header append Vary Accept "expr=%{REQUEST_URI} =~ m#^/?(id/|ontology|vocab)#"',
         "</IfModule>",
         "",
+        *first,
     ]
     patterns = {"ttl": r"text/turtle|application/x-turtle", "nt": r"application/n-triples",
                 "jsonld": r"application/ld\+json", "rdf": r"application/rdf\+xml"}
@@ -124,5 +127,6 @@ def export_site(dist: Path, out: Path, *, config: dict, queries: Path | None = N
         write("downloads/" + file.name, file.read_bytes())
     for asset in sorted(STATIC.iterdir()):
         write("static/" + asset.name, asset.read_bytes())
-    write(".htaccess", htaccess(site_url))
+    first = releases_web.export_static(site, dist, render=render, write=write, site_url=site_url)  # tombstones, releases
+    write(".htaccess", htaccess(site_url, first))
     return written
