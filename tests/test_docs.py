@@ -28,3 +28,11 @@ def test_version_is_written_in_one_place():
 
     hits = [p for p in ROOT.glob("*.toml") if re.search(rf'version\s*=\s*"{re.escape(__version__)}"', p.read_text())]
     assert hits == []
+
+
+def test_readme_lists_every_predeclared_prefix():
+    from llm_atlas.namespaces import PREFIXES
+
+    readme = (ROOT / "README.md").read_text()
+    for prefix, namespace in PREFIXES.items():
+        assert f"| `{prefix}:` | `{namespace}` |" in readme, prefix
