@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from llm_atlas.query import load_store
+from standards import standards
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
@@ -25,21 +26,10 @@ from llm_atlas.serve.workers import Limits, prepare_store
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/llm-atlas/id/"
 ATLAS = "https://w3id.org/llm-atlas/ontology#"
-SPEC_PATH = Path("standards") / "reconciliation-api-0.2" / "0.2"
 SCHEMAS = "https://reconciliation-api.github.io/specs/0.2/schemas/"
 
 
-def spec_folder() -> Path:
-    """The specification beside the checkout (../shared/standards/…), looked for upwards so a
-    worktree finds it too."""
-    for folder in ROOT.parents:
-        if (folder / "shared" / SPEC_PATH / "schemas").is_dir():
-            return folder / "shared" / SPEC_PATH
-    raise AssertionError(f"the Reconciliation API 0.2 specification is missing: expected shared/{SPEC_PATH} "
-                         f"beside the checkout (../shared/standards/)")
-
-
-SPEC = spec_folder()
+SPEC = standards() / "reconciliation-api-0.2" / "0.2"
 
 # Which schema checks each folder of the spec's examples: a folder named like a schema file
 # uses that schema (as the spec's own test.sh does); the metadata folders use the part of the

@@ -9,9 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF, SH, VOID
 
 from llm_atlas.void import DATASET, TARGETS, linkset_counts
+from standards import standards
 
 ROOT = Path(__file__).resolve().parents[1]
-DCAT_AP = ROOT.parent / "shared" / "standards" / "dcat-ap-3.0.1" / "releases" / "3.0.1" / "shacl" / "dcat-ap-SHACL.ttl"
+DCAT_AP = standards() / "dcat-ap-3.0.1" / "releases" / "3.0.1" / "shacl" / "dcat-ap-SHACL.ttl"
 D = "https://w3id.org/llm-atlas/dataset#"
 
 

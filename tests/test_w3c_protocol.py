@@ -29,9 +29,10 @@ from llm_atlas.query import load_store
 from llm_atlas.serve.app import Atlas, Settings, create_app
 from llm_atlas.serve.workers import Limits
 from processes import free_port
+from standards import standards
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITE = ROOT.parent / "shared" / "standards" / "w3c-sparql11-tests" / "sparql" / "sparql11"
+SUITE = standards() / "w3c-sparql11-tests" / "sparql" / "sparql11"
 PROTOCOL = SUITE / "protocol" / "manifest.ttl"
 SERVICE_DESCRIPTION = SUITE / "service-description" / "manifest.ttl"
 

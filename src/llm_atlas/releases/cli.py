@@ -142,5 +142,5 @@ def cmd_retire(args) -> int:
     print(f"retired {curie(done.iri)}: {done.path} is a tombstone now{restored}; its IRI will answer {answer}.")
     for path in done.rewritten:
         print(f"  links rewritten to {curie(done.replaced_by)} in {path}")
-    print(f"Check with `llm-atlas validate`, then commit.")
+    print("Check with `llm-atlas validate`, then commit.")
     return EXIT_OK
