@@ -5,19 +5,14 @@ licences and source repositories; `shared_id_dist` (conftest) adds one Wikidata 
 project and its model (the Gamma project and Gamma 3B), so a lookup can have two answers.
 """
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
-from llm_atlas.atlas import Layout
 from llm_atlas.cli import main
 from llm_atlas.lookup import BadIdentifier, Index, Key, keys
 from llm_atlas.query import load_store
-from llm_atlas.serve.app import Atlas, Settings
-from llm_atlas.serve.workers import Limits, prepare_store
+from served import open_atlas
 
-ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/llm-atlas/id/"
 ATLAS = "https://w3id.org/llm-atlas/ontology#"
 SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
@@ -215,10 +210,7 @@ def test_cli_without_a_build_exits_2(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def atlas(shared_id_dist, tmp_path_factory):
-    store = prepare_store(shared_id_dist, tmp_path_factory.mktemp("store"))
-    settings = Settings(dist=shared_id_dist, store_path=store, config=Layout(ROOT).config,
-                        queries=ROOT / "queries" / "cq", workers=1, limits=Limits(timeout=30))
-    atlas = Atlas(settings)
+    atlas = open_atlas(shared_id_dist, tmp_path_factory.mktemp("store"), workers=1)
     yield atlas
     atlas.close()
 

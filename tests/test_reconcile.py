@@ -19,9 +19,8 @@ from referencing.jsonschema import DRAFT7
 
 from llm_atlas.atlas import Layout
 from llm_atlas.reconcile import BadQuery, Name, Reconciler, split_legal_form, tokens
-from llm_atlas.serve.app import Atlas, Settings
 from llm_atlas.serve.reconcile import PREVIEW_CSP, preview_html
-from llm_atlas.serve.workers import Limits, prepare_store
+from served import open_atlas
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/llm-atlas/id/"
@@ -336,10 +335,7 @@ def test_preview_card_escapes_everything():
 
 @pytest.fixture(scope="module")
 def atlas(fixture_dist, tmp_path_factory):
-    store = prepare_store(fixture_dist, tmp_path_factory.mktemp("store"))
-    settings = Settings(dist=fixture_dist, store_path=store, config=Layout(ROOT).config,
-                        queries=ROOT / "queries" / "cq", workers=1, limits=Limits(timeout=30))
-    atlas = Atlas(settings)
+    atlas = open_atlas(fixture_dist, tmp_path_factory.mktemp("store"), workers=1)
     yield atlas
     atlas.close()
 

@@ -2,9 +2,6 @@
 answered 301 to their replacement or 410 Gone."""
 
 import hashlib
-import re
-from html.parser import HTMLParser
-from urllib.parse import urldefrag
 
 import pyoxigraph as ox
 import pytest
@@ -17,6 +14,7 @@ from llm_atlas.releases.web import tombstones
 from llm_atlas.serve.app import Atlas, Settings
 from llm_atlas.serve.export import export_site
 from llm_atlas.serve.workers import Limits
+from served import broken_local_links
 
 ID = "https://w3id.org/llm-atlas/id/"
 ACCEPTS = [None, "*/*", "text/html", "text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
@@ -158,15 +156,6 @@ def test_the_diff_between_consecutive_releases(client):
 
 # --- the static export -------------------------------------------------------------------------
 
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        self.links += [value for name, value in attrs if name in ("href", "src") and value]
-
-
 @pytest.fixture(scope="module")
 def site(atlas, release_history, tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "site"
@@ -196,12 +185,4 @@ def test_export_htaccess_answers_retired_iris_before_the_generic_rules(site):
 
 
 def test_every_local_link_of_the_export_resolves(site):
-    broken = []
-    for page in site.rglob("*.html"):
-        parser = Links()
-        parser.feed(page.read_text())
-        for link in parser.links:
-            target, _ = urldefrag(link)
-            if target and not re.match(r"^[a-z]+:", target) and not (page.parent / target).resolve().is_file():
-                broken.append(f"{page.relative_to(site)} -> {link}")
-    assert broken == []
+    assert broken_local_links(site) == []

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from llm_atlas.atlas import Layout
 from llm_atlas.query import GRAPHS
-from llm_atlas.serve.app import Atlas, Settings
-from llm_atlas.serve.workers import Limits, prepare_store
+from llm_atlas.serve.workers import Limits
+from served import open_atlas
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSERTED = "https://w3id.org/llm-atlas/graph/asserted"
@@ -19,10 +18,7 @@ CONSTRUCT = "CONSTRUCT { ?m rdfs:label ?label } WHERE { ?m a atlas:Model ; rdfs:
 
 @pytest.fixture(scope="module")
 def atlas(fixture_dist, tmp_path_factory):
-    store = prepare_store(fixture_dist, tmp_path_factory.mktemp("store"))
-    settings = Settings(dist=fixture_dist, store_path=store, config=Layout(ROOT).config,
-                        queries=ROOT / "queries" / "cq", workers=2, limits=Limits(timeout=30, max_rows=3))
-    atlas = Atlas(settings)
+    atlas = open_atlas(fixture_dist, tmp_path_factory.mktemp("store"), workers=2, limits=Limits(timeout=30, max_rows=3))
     yield atlas
     atlas.close()
 

@@ -16,8 +16,9 @@ with warnings.catch_warnings():
 
 from llm_atlas.atlas import Layout
 from llm_atlas.build import build
-from llm_atlas.serve.app import Atlas, Settings, create_app
+from llm_atlas.serve.app import create_app
 from llm_atlas.serve.workers import Job, Limits, prepare_store
+from served import open_atlas
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_GRAPH = ROOT / "tests" / "fixtures" / "graph"
@@ -63,9 +64,7 @@ def canary():
 
 
 def _atlas(dist, store_folder, **settings):
-    limits = settings.pop("limits", Limits(timeout=2))
-    return Atlas(Settings(dist=dist, store_path=prepare_store(dist, store_folder), config=Layout(ROOT).config,
-                          queries=ROOT / "queries" / "cq", limits=limits, **settings))
+    return open_atlas(dist, store_folder, **{"limits": Limits(timeout=2), **settings})
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,11 @@
 and `llm-atlas export-site`, whose static site must hold together on its own."""
 
 import os
-import re
 import subprocess
 import sys
 import urllib.error
 import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag
 
 import pytest
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
@@ -17,6 +14,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from llm_atlas.cli import main
 from processes import free_port, stop, wait_until_up
+from served import broken_local_links
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_GRAPH = ROOT / "tests" / "fixtures" / "graph"
@@ -125,17 +123,6 @@ def test_under_a_burst_of_concurrent_queries_every_request_is_answered(server):
 
 # --- export-site ---------------------------------------------------------------------------
 
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
-
-
 @pytest.fixture(scope="module")
 def site(fixture_dist, tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "site"
@@ -155,17 +142,7 @@ def test_export_writes_pages_data_dumps_and_assets(site, fixture_dist):
 
 
 def test_every_local_link_of_the_export_resolves(site):
-    broken = []
-    for page in site.rglob("*.html"):
-        parser = Links()
-        parser.feed(page.read_text())
-        for link in parser.links:
-            target, _ = urldefrag(link)
-            if not target or re.match(r"^[a-z]+:", target):
-                continue
-            if not (page.parent / target).resolve().is_file():
-                broken.append(f"{page.relative_to(site)} -> {link}")
-    assert broken == []
+    assert broken_local_links(site) == []
 
 
 def test_export_has_no_query_editor_links_nor_outside_assets(site):
