@@ -24,6 +24,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from llm_atlas.crosswalk import derived_links
 from llm_atlas.query import SUMS
 from llm_atlas.reasoning import infer
 from llm_atlas.releases.describe import stamp_prior_version
-from llm_atlas.releases.record import read_records, records_dir
+from llm_atlas.releases.record import Release, read_records, records_dir
 from llm_atlas.serialize import FORMATS, serialize, serialize_all
 from llm_atlas.validation import format_report, validate
 from llm_atlas.void import describe
@@ -84,15 +85,16 @@ def versioned_ontology(ontology: Graph, config: dict) -> Graph:
     return g
 
 
-def compile_graphs(sources: Sources) -> tuple[dict, int]:
-    """The four published graphs, and how many triples reasoning added.
+def compile_graphs(sources: Sources, releases: Sequence[Release] = ()) -> tuple[dict, int]:
+    """The four published graphs, and how many triples reasoning added; the ontology's
+    owl:priorVersion names the last of ``releases`` (the recorded ones).
 
     Ontology and shapes are rdflib Graphs; the asserted and full graphs are plain sets of
     triples (building 20k-triple rdflib Graphs only to iterate them cost a third of the build).
     """
     # Blank nodes (property shapes, OWL lists) carry stable labels from parsing (loading._stable_bnodes).
     ontology = versioned_ontology(sources.ontology, sources.layout.config)
-    stamp_prior_version(ontology, read_records(records_dir(sources.layout)))  # owl:priorVersion: the last release
+    stamp_prior_version(ontology, releases)
     shapes = sources.shapes
     asserted = set(sources.asserted_triples)
     inferred = infer(ontology, list(asserted) + list(ontology))
@@ -134,7 +136,8 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
     if problems:
         raise BuildFailed(format_report(problems))
     log("reasoning (OWL 2 RL rules of the atlas ontology)…")
-    graphs, result.inferred = compile_graphs(sources)
+    releases = read_records(records_dir(layout))
+    graphs, result.inferred = compile_graphs(sources, releases)
     step("reason")
     log("network analytics…")
     graphs["analytics"] = analytics(graphs, sources)
@@ -149,7 +152,7 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
         for fmt, data in serialize_all(graphs[name]).items():
             files[name + FORMATS[fmt][0]] = data
     files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS,
-                                           releases=read_records(records_dir(layout))), "ttl")
+                                           releases=releases), "ttl")
     files[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
     wanted = set(KINDS.values())
     result.classes.update(o for _, p, o in graphs["full"] if p == RDF.type and o in wanted)
