@@ -11,7 +11,6 @@ from pathlib import Path
 from rdflib import Graph
 
 from llm_atlas.loading import GraphFile, Problem, iter_ttl, load_graph, read_graph_file
-from llm_atlas.namespaces import ID
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -103,15 +102,10 @@ def read_sources(layout: Layout, extra_files=()) -> Sources:
     ontology = load_graph(layout.ontology_files())
     shapes = load_graph(layout.shape_files())
     sources = Sources(layout, ontology, shapes)
-    read = {(p.parent.name, p.name): read_graph_file(layout.graph, p) for p in iter_ttl([layout.graph])}
-    for extra in map(Path, extra_files):
-        gf, problems = read_graph_file(extra.parent.parent, extra, outside=True)
-        # a draft replaces the file of the entity it describes (it is checked in that one's place)
-        key = tuple(str(gf.entity)[len(str(ID)):].split("/", 1)) if gf.entity and str(gf.entity).startswith(str(ID)) \
-            else (extra.parent.name, extra.stem)
-        read[(key[0], key[1].removesuffix(".ttl") + ".ttl")] = (gf, problems)
-    for key in sorted(read):
-        gf, problems = read[key]
+    read = [read_graph_file(layout.graph, p) for p in iter_ttl([layout.graph])]
+    read += [read_graph_file(extra.parent.parent, extra, outside=True) for extra in map(Path, extra_files)]
+    by_place = {gf.place: (gf, problems) for gf, problems in read}  # a draft replaces the file it would be
+    for _, (gf, problems) in sorted(by_place.items()):
         sources.files.append(gf)
         sources.problems.extend(problems)
     return sources

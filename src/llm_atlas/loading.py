@@ -53,6 +53,7 @@ class GraphFile:
     entity: URIRef | None
     triples: list = field(default_factory=list)
     text: str = ""
+    place: tuple[str, str] = ("", "")  # (kind, file name) it takes in graph/; a draft takes its entity's
 
     def line_of(self, node) -> int | None:
         """The first line that names ``node`` in this file (full or prefixed IRI)."""
@@ -164,21 +165,18 @@ def read_graph_file(root: Path, path: Path, *, outside: bool = False) -> tuple[G
     shown = str(path)
     entity = expected_entity(root, path)
     problems: list[Problem] = []
-    kind = path.parent.name
+    kind, path_stem = path.parent.name, path.stem
     if entity is None and outside and (entity := entity_in(triples)) is not None:
-        kind, slug = str(entity)[len(ID):].split("/", 1)
+        kind, path_stem = str(entity)[len(ID):].split("/", 1)
         problems.append(Problem(shown, 1, str(entity), "file-layout",
-                                f"This draft is not under graph/{kind}/; it was checked as graph/{kind}/{slug}.ttl "
+                                f"This draft is not under graph/{kind}/; it was checked as graph/{kind}/{path_stem}.ttl "
                                 f"would be. Move it there to add it to the atlas."))
-        path_stem = slug
-    else:
-        path_stem = path.stem
 
     def problem(rule, message, node=None, prop=None):
         line = gf.line_of(node) if node is not None else 1
         problems.append(Problem(shown, line, str(node or entity or path.name), rule, message, prop))
 
-    gf = GraphFile(path, entity, triples, text)
+    gf = GraphFile(path, entity, triples, text, (kind, path_stem + ".ttl"))
     if entity is None:
         problem("file-layout", f"Graph files live at graph/<kind>/<slug>.ttl with <kind> one of: {', '.join(KINDS)}. Move this file.")
         return gf, problems
