@@ -7,7 +7,7 @@ import pytest
 
 from llm_atlas.atlas import read_sources
 from llm_atlas.loading import parse_turtle
-from llm_atlas.validation import check_queries, run_checks, to_store
+from llm_atlas.validation import check_queries, check_rows, to_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = check_queries(ROOT / "queries")
@@ -20,7 +20,7 @@ def sources(fixture_layout):
 
 
 def test_no_check_fires_on_the_fixture_graph(sources):
-    assert run_checks(CHECKS, to_store(sources.data_graph(), sources.ontology)) == []
+    assert check_rows(CHECKS, to_store(sources.data_graph(), sources.ontology)) == []
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.rule)
@@ -31,5 +31,5 @@ def test_check_fires_on_its_case(sources, check):
     data = sources.data_graph()
     for triple in parse_turtle(case):
         data.add(triple)
-    fired = {entity for c, entity, _ in run_checks([check], to_store(data, sources.ontology))}
+    fired = {entity for _, entity, _, _ in check_rows([check], to_store(data, sources.ontology))}
     assert fired == expected

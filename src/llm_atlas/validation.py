@@ -50,11 +50,6 @@ def to_store(*graphs) -> ox.Store:
     return store
 
 
-def run_checks(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQuery, str, str | None]]:
-    """(check, entity, value) for each row of each check query."""
-    return [(check, entity, value) for check, entity, _, value in check_rows(checks, store)]
-
-
 def check_rows(checks: list[CheckQuery], store: ox.Store) -> list[tuple[CheckQuery, str, str | None, str | None]]:
     """(check, entity, property, value) for each row of each check query; ``?property`` and
     ``?value`` are optional columns of a check."""
