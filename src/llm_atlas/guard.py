@@ -18,7 +18,7 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from llm_atlas.namespaces import PREFIXES
+from llm_atlas.namespaces import PREFIXES, sparql_prologue
 
 
 class QueryRefused(ValueError):
@@ -68,7 +68,7 @@ def check_query(text: str) -> Checked:
 def _check(text: str) -> Checked:
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    prologue = sparql_prologue()
     try:
         tree = parseQuery(prologue + text)
         nodes = list(_walk(tree))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from llm_atlas.namespaces import PREFIXES, curie
+from llm_atlas.namespaces import PREFIX_IRIS, PREFIXES, curie
 from llm_atlas.queryfile import required
 
 IMPORTED_FILE = "imported.nt"
@@ -59,7 +59,7 @@ def lineage_store(dist: Path) -> ox.Store:
 
 def _query(store: ox.Store, text: str, **bindings):
     subs = {ox.Variable(k): v for k, v in bindings.items()}
-    return store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()}, substitutions=subs or None)
+    return store.query(text, prefixes=PREFIX_IRIS, substitutions=subs or None)
 
 
 @dataclass

@@ -70,6 +70,7 @@ PREFIXES = {
     "void": VOID,
     "xsd": XSD,
 }
+PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}  # the table as plain strings (Oxigraph, JSON-LD)
 
 
 def sparql_prologue() -> str:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from llm_atlas.atlas import Layout
 from llm_atlas.guard import Checked, QueryRefused, QuerySyntaxError, check_query
-from llm_atlas.namespaces import BASE, PREFIXES, curie
+from llm_atlas.namespaces import BASE, PREFIX_IRIS, PREFIXES, curie
 
 # named graph IRI -> dist/ file it is loaded from
 GRAPHS = {
@@ -86,7 +86,7 @@ def run_query(store: ox.Store, text: str, *, base_iri: str | None = None):
     """
     try:
         checked = check_query(text)
-        return store.query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()}, base_iri=base_iri,
+        return store.query(text, prefixes=PREFIX_IRIS, base_iri=base_iri,
                            **dataset_options(checked))
     except (QueryRefused, QuerySyntaxError) as err:
         raise QueryError(str(err)) from None
@@ -119,7 +119,7 @@ def format_result(result, fmt: str) -> tuple[str, int]:
         return text, int(bool(result))
     if isinstance(result, ox.QueryTriples):
         triples = list(result)
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={p: str(ns) for p, ns in PREFIXES.items()}).decode(), len(triples)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS).decode(), len(triples)
     if fmt in ("json", "tsv"):
         kind = ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.TSV
         text = result.serialize(format=kind).decode()
@@ -154,7 +154,7 @@ def iris_named(text: str) -> list[str]:
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        algebra = translateQuery(parseQuery(text), initNs={p: str(ns) for p, ns in PREFIXES.items()}).algebra
+        algebra = translateQuery(parseQuery(text), initNs=PREFIX_IRIS).algebra
     except Exception:  # noqa: BLE001 - a hint is optional; the query itself already ran
         return []
     found: dict[str, None] = {}

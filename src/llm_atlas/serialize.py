@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from llm_atlas.namespaces import PREFIXES, curie
+from llm_atlas.namespaces import PREFIX_IRIS, curie
 
 # format key -> (file suffix, media type)
 FORMATS = {
@@ -23,7 +23,6 @@ FORMATS = {
     "nt": (".nt", "application/n-triples"),
     "jsonld": (".jsonld", "application/ld+json"),
 }
-_PREFIXES = {p: str(ns) for p, ns in PREFIXES.items()}
 _TYPE, _STRING = str(RDF.type), str(XSD.string)
 
 
@@ -95,7 +94,7 @@ def _jsonld_text(doc: dict) -> str:
 
 def _turtle(triples: list) -> bytes:
     """Turtle with the prefix table (Oxigraph declares prefixes in hash order: sort them)."""
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES).decode()
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS).decode()
     lines = text.splitlines(keepends=True)
     head = [line for line in lines if line.startswith("@prefix ")]
     return ("".join(sorted(head)) + "".join(lines[len(head):])).encode()
@@ -131,4 +130,4 @@ def _jsonld(triples: list) -> dict:
             value = {"@value": o.value, "@type": _compact(o.datatype.value)}
         node.setdefault(_compact(t.predicate.value), []).append(value)
     # Subjects, and the values of each property, come in the sorted N-Triples order: stable.
-    return {"@context": _PREFIXES, "@graph": list(nodes.values())}
+    return {"@context": PREFIX_IRIS, "@graph": list(nodes.values())}

@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from llm_atlas.atlas import Layout
 from llm_atlas.loading import to_rdflib
-from llm_atlas.namespaces import ATLAS, BASE, ID, KINDS, PREFIXES, SPDX_LICENSES, curie
+from llm_atlas.namespaces import ATLAS, BASE, ID, KINDS, PREFIX_IRIS, SPDX_LICENSES, curie
 from llm_atlas.releases import commits
 from llm_atlas.releases.record import ReleaseError, files_dir, find, read_records, records_dir, versioned_name
 
@@ -369,7 +369,7 @@ def changeset(diff: Diff) -> str:
     lines = sorted(set(ox.serialize(oxigraph_triples(changeset_triples(diff)), format=ox.RdfFormat.N_TRIPLES)
                        .decode().splitlines()))
     ordered = list(ox.parse(("\n".join(lines) + "\n").encode() if lines else b"", format=ox.RdfFormat.N_TRIPLES))
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} | {"cs": str(CS), "change": changeset_base(diff) + "#"}
+    prefixes = PREFIX_IRIS | {"cs": str(CS), "change": changeset_base(diff) + "#"}
     text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
     head = [line for line in text.splitlines(keepends=True) if line.startswith("@prefix ")]
     comment = f"# Changeset from {diff.old} to {diff.new} ({'inferred' if diff.inferred else 'asserted'} facts)\n"

@@ -24,7 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIXES, VOCAB_IRI
+from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIX_IRIS, VOCAB_IRI
 from llm_atlas.query import absent_iris
 from llm_atlas.releases import web as releases_web
 from llm_atlas.serve import negotiation, netmap, pages, reconcile, sparql
@@ -287,7 +287,7 @@ def create_app(atlas: Atlas) -> Starlette:
             text = atlas.questions[0].text if atlas.questions else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
         return atlas.render("query.html", title="Query", questions=atlas.questions, example=example, query=text,
                             table=table, error=error, status=400 if error else 200, absent=absent,
-                            prefixes=[(p, str(ns)) for p, ns in PREFIXES.items()],
+                            prefixes=list(PREFIX_IRIS.items()),
                             downloads=DOWNLOAD_FORMATS["graph" if table and table["form"] in ("CONSTRUCT", "DESCRIBE") else "results"])
 
     def downloads(request: Request) -> Response:

@@ -17,7 +17,7 @@ import jinja2
 import pyoxigraph as ox
 
 from llm_atlas import __version__
-from llm_atlas.namespaces import BASE, ID, KINDS, ONTOLOGY_IRI, PREFIXES, SPDX_LICENSES, VOCAB_IRI, curie
+from llm_atlas.namespaces import BASE, ID, KINDS, ONTOLOGY_IRI, PREFIX_IRIS, SPDX_LICENSES, VOCAB_IRI, curie
 from llm_atlas.query import GRAPHS, read_checksums
 from llm_atlas.serve.results import json_term
 
@@ -45,7 +45,6 @@ PLAIN_DATATYPES = {XSD + t for t in ("string", "integer", "decimal", "double", "
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SEARCH_LIMIT = 100
 
-_PREFIX_TABLE = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
 # --- IRIs and site paths -----------------------------------------------------------------
@@ -263,7 +262,7 @@ class Site:
 
     def _select(self, text: str, **bind) -> list:
         subs = {ox.Variable(k): v for k, v in bind.items()}
-        return list(self.store.query(text, prefixes=_PREFIX_TABLE, substitutions=subs or None))
+        return list(self.store.query(text, prefixes=PREFIX_IRIS, substitutions=subs or None))
 
     def exists(self, iri: str) -> bool:
         return bool(self.store.query("ASK { ?e ?p ?o }", substitutions={ox.Variable("e"): ox.NamedNode(iri)}))
@@ -296,7 +295,7 @@ class Site:
 
     def rdf(self, iri: str) -> list:
         """The triples of an entity and of its ``#`` sub-nodes."""
-        return list(self.store.query(ENTITY_RDF, prefixes=_PREFIX_TABLE, substitutions={ox.Variable("e"): ox.NamedNode(iri)}))
+        return list(self.store.query(ENTITY_RDF, prefixes=PREFIX_IRIS, substitutions={ox.Variable("e"): ox.NamedNode(iri)}))
 
     def entity(self, iri: str) -> Entity | None:
         node = ox.NamedNode(iri)

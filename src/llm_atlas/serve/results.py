@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from llm_atlas import serialize
-from llm_atlas.namespaces import PREFIXES
+from llm_atlas.namespaces import PREFIX_IRIS
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -160,5 +160,5 @@ def write_graph(triples, fmt: str) -> bytes:
     if fmt in ("ttl", "jsonld", "rdf"):  # declare only the namespaces in use: short, and RDF/XML needs them
         used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
                 if isinstance(t, ox.NamedNode)}
-        prefixes = {p: str(ns) for p, ns in PREFIXES.items() if any(u.startswith(str(ns)) for u in used)}
+        prefixes = {p: ns for p, ns in PREFIX_IRIS.items() if any(u.startswith(ns) for u in used)}
     return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from llm_atlas.guard import QueryRefused, QuerySyntaxError, check_query
-from llm_atlas.namespaces import PREFIXES
+from llm_atlas.namespaces import PREFIX_IRIS
 from llm_atlas.query import DEFAULT_GRAPH_FILE, GRAPHS, SUMS, dataset_options, load_store
 from llm_atlas.serve import negotiation, results
 
@@ -141,7 +141,7 @@ def execute(store: ox.Store, job: Job, limits: Limits) -> Answer:
     fmt = job.formats.get(kind)
     if not job.html and fmt is None:
         return Answer.error(406, f"no acceptable format for a {form} result; offered: {negotiation.offered(kind)}")
-    options = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}, "base_iri": job.base_iri,
+    options = {"prefixes": PREFIX_IRIS, "base_iri": job.base_iri,
                **dataset_options(checked, job.default_graph, job.named_graphs)}
     try:
         result = store.query(job.query, **options)
