@@ -197,3 +197,14 @@ def test_network_command_tables_exports_and_plots(tmp_path, capsys, monkeypatch,
     assert (tmp_path / "p.gexf").exists() and (tmp_path / "p.svg").exists()
     assert main(["network", "--export", "dot", str(tmp_path / "x.dot")]) == 2
     assert main(["network", "--plot", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_stats_depth_shares_count_legal_bodies_apart(fixture_store):
+    from llm_atlas.stats import depth
+
+    rows = {what: (n, total) for what, n, total in depth(fixture_store)}
+    # Six fixture organisations; Gamma Collective is a grassroots community, so five legal bodies,
+    # of which Alpha Lab, Beta Corp and Zeta University carry ROR or Wikidata IRIs.
+    assert rows["legal bodies linked to ROR or Wikidata"] == (3, 5)
+    assert rows["organisations with an ownership"] == (2, 6)
+    assert rows["organisations with a country"] == (6, 6)

@@ -36,33 +36,34 @@ SECTIONS = {
 }
 
 
-# Depth: (what, class, the pattern an entity ?e must match). Shares, not only counts, so anyone
-# can see how complete the atlas is on the study's dimensions and the facts users ask for.
+# Who counts as a legal body: not an informal community or a consortium without legal personality.
+LEGAL_BODY = ("?e a atlas:Organization FILTER NOT EXISTS { ?e atlas:organizationType ?t "
+              "FILTER (?t IN (vocab:grassroots-community, vocab:consortium)) }")
+# Depth: (what, the entities ?e counted, the pattern an entity must match). Shares, not only
+# counts, so anyone can see how complete the atlas is on the study's dimensions and the facts
+# users ask for.
 DEPTH = [
-    ("projects with an organisational-model assessment", "atlas:Project", "?e atlas:qualifiedOrganizationalModel ?x"),
-    ("projects with a motivation assessment", "atlas:Project", "?e atlas:qualifiedMotivation ?x"),
-    ("projects with a collaboration", "atlas:Project", "?x atlas:inProject ?e"),
-    ("models with training data (trainedOn)", "atlas:Model", "?e atlas:trainedOn ?x"),
-    ("models with a base model (derivedFrom)", "atlas:Model", "?e atlas:derivedFrom ?x"),
-    ("models with languages", "atlas:Model", "?e atlas:language ?x"),
-    ("models with a Hub id", "atlas:Model", "?e atlas:huggingFaceId ?x"),
-    ("models with a parameter count", "atlas:Model", "?e atlas:parameterCount ?x"),
-    ("models with a release date", "atlas:Model", "?e atlas:releaseDate ?x"),
-    ("organisations with a country", "atlas:Organization", "?e atlas:country ?x"),
-    ("organisations with an ownership", "atlas:Organization", "?e atlas:ownership ?x"),
-    ("legal bodies linked to ROR or Wikidata", "atlas:Organization",
+    ("projects with an organisational-model assessment", "?e a atlas:Project", "?e atlas:qualifiedOrganizationalModel ?x"),
+    ("projects with a motivation assessment", "?e a atlas:Project", "?e atlas:qualifiedMotivation ?x"),
+    ("projects with a collaboration", "?e a atlas:Project", "?x atlas:inProject ?e"),
+    ("models with training data (trainedOn)", "?e a atlas:Model", "?e atlas:trainedOn ?x"),
+    ("models with a base model (derivedFrom)", "?e a atlas:Model", "?e atlas:derivedFrom ?x"),
+    ("models with languages", "?e a atlas:Model", "?e atlas:language ?x"),
+    ("models with a Hub id", "?e a atlas:Model", "?e atlas:huggingFaceId ?x"),
+    ("models with a parameter count", "?e a atlas:Model", "?e atlas:parameterCount ?x"),
+    ("models with a release date", "?e a atlas:Model", "?e atlas:releaseDate ?x"),
+    ("organisations with a country", "?e a atlas:Organization", "?e atlas:country ?x"),
+    ("organisations with an ownership", "?e a atlas:Organization", "?e atlas:ownership ?x"),
+    ("legal bodies linked to ROR or Wikidata", LEGAL_BODY,
      "?e skos:exactMatch ?x FILTER (STRSTARTS(STR(?x), 'https://ror.org/') || STRSTARTS(STR(?x), 'http://www.wikidata.org/entity/'))"),
 ]
-# Who counts as a legal body: not an informal community or a consortium without legal personality.
-NOT_LEGAL_BODY = "FILTER NOT EXISTS { ?e atlas:organizationType ?t FILTER (?t IN (vocab:grassroots-community, vocab:consortium)) }"
 
 
 def depth(store) -> list[tuple[str, int, int]]:
-    """(what, entities with it, entities of the class)."""
+    """(what, entities with it, entities counted)."""
     out = []
-    for what, cls, pattern in DEPTH:
-        scope = NOT_LEGAL_BODY if what.startswith("legal bodies") else ""
-        query = (f"SELECT (COUNT(DISTINCT ?e) AS ?all) (COUNT(DISTINCT ?with) AS ?n) WHERE {{ ?e a {cls} . {scope} "
+    for what, scope, pattern in DEPTH:
+        query = (f"SELECT (COUNT(DISTINCT ?e) AS ?all) (COUNT(DISTINCT ?with) AS ?n) WHERE {{ {scope} "
                  f"OPTIONAL {{ {pattern} BIND (?e AS ?with) }} }}")
         row = next(iter(run_query(store, query)))
         out.append((what, int(row["n"].value), int(row["all"].value)))
