@@ -112,7 +112,7 @@ def cmd_lookup(args) -> int:
 
     from llm_atlas.lookup import BadIdentifier, Index, keys
     from llm_atlas.namespaces import curie
-    from llm_atlas.query import load_store
+    from llm_atlas.query import DEFAULT_GRAPH_FILE, load_store
 
     try:
         read_as = keys(args.id)
@@ -120,8 +120,8 @@ def cmd_lookup(args) -> int:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_ERROR
     if args.dist:
-        if not (Path(args.dist) / "full.nt").exists():
-            print(f"error: {args.dist} holds no build (no full.nt); run `llm-atlas build --out {args.dist}`", file=sys.stderr)
+        if not (Path(args.dist) / DEFAULT_GRAPH_FILE).exists():
+            print(f"error: {args.dist} holds no build (no {DEFAULT_GRAPH_FILE}); run `llm-atlas build --out {args.dist}`", file=sys.stderr)
             return EXIT_ERROR
         store = load_store(Path(args.dist))
     else:
