@@ -157,7 +157,7 @@ def write_graph(triples, fmt: str) -> bytes:
     if fmt == "jsonld":
         return serialize.jsonld(triples)
     prefixes = None
-    if fmt in ("ttl", "jsonld", "rdf"):  # declare only the namespaces in use: short, and RDF/XML needs them
+    if fmt in ("ttl", "rdf"):  # declare only the namespaces in use: short, and RDF/XML needs them
         used = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
                 if isinstance(t, ox.NamedNode)}
         prefixes = {p: ns for p, ns in PREFIX_IRIS.items() if any(u.startswith(ns) for u in used)}
