@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from llm_atlas.namespaces import ATLAS, BASE, ID, KINDS, PREFIXES, SPDX_LICENSES
+from llm_atlas.query import best_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -297,13 +298,3 @@ class Index:
         for iri, scheme in self.held:
             out[scheme][self.entities[iri][1]] += 1
         return dict(out)
-
-
-def best_label(labels: list) -> str | None:
-    """An English label if there is one, else an untagged one, else any (the shortest tag first)."""
-    literals = [t for t in labels if isinstance(t, ox.Literal)]
-    for wanted in ("en", ""):
-        chosen = sorted(t.value for t in literals if (t.language or "") == wanted)
-        if chosen:
-            return chosen[0]
-    return min((t.value for t in literals), default=None)

@@ -110,6 +110,17 @@ def term_text(term) -> str:
     return str(term)
 
 
+def best_label(labels: list) -> str | None:
+    """The label to show of several literals: the first English one in sorted order, else the
+    first untagged one, else the first of any; None if there is no literal."""
+    literals = [t for t in labels if isinstance(t, ox.Literal)]
+    for wanted in ("en", ""):
+        chosen = sorted(t.value for t in literals if (t.language or "") == wanted)
+        if chosen:
+            return chosen[0]
+    return min((t.value for t in literals), default=None)
+
+
 def format_result(result, fmt: str) -> tuple[str, int]:
     """(text, size) of a query result: table/csv/tsv/json for SELECT and ASK, Turtle for graphs;
     size is the number of rows or triples (an ASK answer counts 1 if true), so callers can say

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from llm_atlas.lookup import BadIdentifier, Index, Key, best_label, keys, stored_keys
+from llm_atlas.lookup import BadIdentifier, Index, Key, keys, stored_keys
 from llm_atlas.namespaces import ATLAS, KINDS, curie
+from llm_atlas.query import best_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

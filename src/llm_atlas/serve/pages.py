@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from llm_atlas import __version__
 from llm_atlas.namespaces import BASE, ID, KINDS, ONTOLOGY_IRI, PREFIX_IRIS, SPDX_LICENSES, VOCAB_IRI, curie
-from llm_atlas.query import GRAPHS, read_checksums
+from llm_atlas.query import GRAPHS, best_label, read_checksums
 from llm_atlas.serve.results import json_term
 
 ASSERTED = BASE + "graph/asserted"
@@ -148,13 +148,6 @@ def value_view(term: dict | None, label: str | None = None) -> Value:
 
 def _json(term) -> dict | None:
     return None if term is None else json_term(term)
-
-
-def _best_label(labels: list) -> str | None:
-    """An English label if there is one, else any."""
-    english = [t.value for t in labels if isinstance(t, ox.Literal) and t.language in ("en", None, "")]
-    anyone = [t.value for t in labels if isinstance(t, ox.Literal)]
-    return (english or anyone or [None])[0]
 
 
 def _subnode_title(props: dict[str, list[Value]]) -> str | None:
@@ -349,13 +342,13 @@ class Site:
                 labels.append(s["label"])
             values[p][key] = (o, labels, asserted or s["asserted"] is not None)
         own_labels = [o for o, _, _ in (values.get(RDFS + "label", {}) | values.get(SKOS + "prefLabel", {})).values()]
-        label = _best_label(own_labels)
-        description = next((_best_label([o for o, _, _ in values[d].values()]) for d in DESCRIPTIONS if d in values), None)
+        label = best_label(own_labels)
+        description = next((best_label([o for o, _, _ in values[d].values()]) for d in DESCRIPTIONS if d in values), None)
         types, sources, identifiers, props = [], [], [], []
         for p in sorted(values, key=lambda p: (p != RDF + "type", curie(p))):
             shown = []
             for o, labels, asserted in sorted(values[p].values(), key=lambda v: str(v[0])):
-                view = value_view(_json(o), _best_label(labels))
+                view = value_view(_json(o), best_label(labels))
                 view.inferred = not asserted
                 shown.append(view)
                 if p == SOURCE:
