@@ -25,11 +25,10 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from llm_atlas.namespaces import ATLAS, BASE, ID, KINDS, PREFIXES, SPDX_LICENSES
+from llm_atlas.namespaces import ATLAS, BASE, ID, KINDS, PREFIX_IRIS, PREFIXES, SPDX_LICENSES
 from llm_atlas.query import best_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 MAX_CHARS = 2048
 
 # Predicates whose IRI values name the same thing elsewhere, and literal-valued identifiers with
@@ -257,7 +256,7 @@ class Index:
     def from_store(cls, store: ox.Store) -> Index:
         entities: dict[str, tuple[str, str]] = {}
         labels: dict[str, list[ox.Literal]] = defaultdict(list)
-        for s in store.query(ENTITIES, prefixes={"rdfs": RDFS}):
+        for s in store.query(ENTITIES, prefixes=PREFIX_IRIS):
             iri = s["e"].value
             entities.setdefault(iri, ("", s["class"].value))
             if s["label"] is not None:

@@ -40,11 +40,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from llm_atlas.lookup import BadIdentifier, Index, Key, keys, stored_keys
-from llm_atlas.namespaces import ATLAS, KINDS, curie
+from llm_atlas.namespaces import ATLAS, KINDS, PREFIX_IRIS, curie
 from llm_atlas.query import best_label
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCTERMS = "http://purl.org/dc/terms/"
 
 MATCH_GAP = 5.0  # points the best exact candidate must be ahead of the next for match: true
@@ -301,7 +300,6 @@ SELECT ?c ?label ?definition WHERE {
   OPTIONAL { ?c rdfs:label ?label }
   OPTIONAL { ?c skos:definition ?definition }
 }""" % " ".join(f"<{c}>" for c in KINDS.values())
-_PREFIXES = {"rdfs": RDFS, "skos": SKOS, "dcterms": DCTERMS, "atlas": str(ATLAS)}
 
 
 @dataclass
@@ -359,7 +357,7 @@ class Reconciler:
 
     def _types(self, store: ox.Store) -> dict[str, str]:
         names: dict[str, str] = {}
-        for s in store.query(CLASSES, prefixes=_PREFIXES):
+        for s in store.query(CLASSES, prefixes=PREFIX_IRIS):
             iri = s["c"].value
             if s["label"] is not None and (s["label"].language in (None, "", "en") or iri not in names):
                 names[iri] = s["label"].value
@@ -369,7 +367,7 @@ class Reconciler:
 
     def _countries(self, store: ox.Store) -> dict[str, tuple[str, str]]:
         out: dict[str, tuple[str, str]] = {}
-        for s in store.query(COUNTRIES, prefixes=_PREFIXES):
+        for s in store.query(COUNTRIES, prefixes=PREFIX_IRIS):
             iri = s["c"].value
             label = s["label"].value if s["label"] is not None and s["label"].language in (None, "", "en") else None
             code = s["code"].value if s["code"] is not None else iri.rpartition("-")[2]
@@ -379,7 +377,7 @@ class Reconciler:
 
     def _load_names(self, store: ox.Store) -> None:
         seen: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for s in store.query(ENTITY_NAMES, prefixes=_PREFIXES):
+        for s in store.query(ENTITY_NAMES, prefixes=PREFIX_IRIS):
             entity = self.entities.get(s["e"].value)
             if entity is None:
                 continue
@@ -396,7 +394,7 @@ class Reconciler:
     def _load_facts(self, store: ox.Store) -> None:
         descriptions: dict[str, list] = defaultdict(list)
         seen: dict[str, set] = defaultdict(set)
-        for s in store.query(ENTITY_FACTS, prefixes=_PREFIXES):
+        for s in store.query(ENTITY_FACTS, prefixes=PREFIX_IRIS):
             entity = self.entities.get(s["e"].value)
             if entity is None:
                 continue
@@ -625,13 +623,6 @@ class Reconciler:
             return True
         shared = {k.scheme for k in have} & {k.scheme for k in given} - {"iri"}
         return False if shared else None
-
-    def _lookup(self, value) -> list:
-        text = value.get("id") if isinstance(value, dict) else str(value)
-        try:
-            return self.index.lookup(text)
-        except BadIdentifier:
-            return []
 
     def _resolve(self, value, cls_: str) -> tuple[set[str], set[str]]:
         """(entities of class ``cls_`` that a value names exactly, those it may name): by IRI,
