@@ -441,6 +441,7 @@ def test_view_goes_to_the_page(client):
     ("post", {"data": {"queries": json.dumps({"q0": {"query": "x", "type": "Person"}})}}, 400, "query 'q0': unknown type 'Person'"),
     ("post", {"data": {"queries": json.dumps({f"q{i}": {"query": "x"} for i in range(51)})}}, 413, "at most 50 queries"),
     ("post", {"data": {"queries": "{}", "extend": "{}"}}, 400, "not both"),
+    ("post", {"data": {"queries": "{}", "pad": "x" * (1024 * 1024)}}, 413, "the request body is larger than 1048576 bytes"),
     ("post", {"content": json.dumps(BATCH), "headers": {"Content-Type": "application/json"}}, 415, "form-encoded"),
     ("post", {"data": {"extend": json.dumps({"ids": ["x"], "properties": [{"id": "P17"}]})}}, 400, "unknown property 'P17'"),
     ("post", {"data": {"extend": json.dumps({"ids": "x"})}}, 400, "a data extension query is"),

@@ -28,6 +28,7 @@ from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, PREFIX_IRIS, VOCAB_IRI
 from llm_atlas.query import absent_iris
 from llm_atlas.releases import web as releases_web
 from llm_atlas.serve import negotiation, netmap, pages, reconcile, sparql
+from llm_atlas.serve.body import read_body
 from llm_atlas.serve.cache import AnswerCache
 from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Answer, Busy, Job, Limits, QueryTimeout, WorkerFailed, WorkerPool, open_store
@@ -122,19 +123,6 @@ def _answer(answer: Answer) -> Response:
     return Response(answer.body, answer.status, headers=headers, media_type=answer.content_type)
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"the request body is larger than {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"the request body is larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _alternates(iri: str) -> str:
     """The ``Link`` header naming a resource's page and data documents."""
     links = [f'</{pages.site_path(iri)}>; rel="alternate"; type="text/html"']
@@ -147,7 +135,7 @@ def create_app(atlas: Atlas) -> Starlette:
     site = atlas.site
 
     async def endpoint(request: Request) -> Response:
-        body = await _body(request, atlas.settings.max_body) if request.method == "POST" else b""
+        body = await read_body(request, atlas.settings.max_body) if request.method == "POST" else b""
         accept = request.headers.get("accept")
         endpoint_iri = str(request.url.replace(query=""))
         parsed = sparql.parse_request(request.method, request.headers.get("content-type"),

@@ -26,6 +26,7 @@ import threading
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -35,6 +36,7 @@ from llm_atlas.lookup import FORMS, BadIdentifier, Index, keys
 from llm_atlas.namespaces import ATLAS, ID, curie
 from llm_atlas.reconcile import BadQuery, Reconciler
 from llm_atlas.serve import negotiation, pages
+from llm_atlas.serve.body import read_body
 
 BATCH_SIZE = 50  # reconciliation queries in one batch (the manifest's batchSize); more: 413
 MAX_BODY = 1024 * 1024
@@ -140,14 +142,10 @@ async def _form(request: Request) -> dict[str, str] | Response:
     if content_type not in ("", "application/x-www-form-urlencoded"):
         return _error(415, "send the request form-encoded (application/x-www-form-urlencoded), as the "
                            "reconciliation API specifies: queries=… or extend=…")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        return _error(413, f"the request body is larger than {MAX_BODY} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return _error(413, f"the request body is larger than {MAX_BODY} bytes")
+    try:
+        body = await read_body(request, MAX_BODY)
+    except HTTPException as err:
+        return _error(err.status_code, err.detail)
     try:
         params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
     except UnicodeDecodeError:
