@@ -35,7 +35,7 @@ from llm_atlas import __version__
 from llm_atlas.atlas import Layout, Sources, read_sources
 from llm_atlas.namespaces import KINDS, ONTOLOGY_IRI, curie
 from llm_atlas.crosswalk import derived_links
-from llm_atlas.query import SUMS
+from llm_atlas.query import SUMS, checksums_text
 from llm_atlas.reasoning import infer
 from llm_atlas.releases.describe import stamp_prior_version
 from llm_atlas.releases.record import Release, read_records, records_dir
@@ -153,7 +153,7 @@ def build(layout: Layout, *, out: Path | None = None, log=lambda message: None) 
             files[name + FORMATS[fmt][0]] = data
     files["void.ttl"] = serialize(describe(graphs["full"], dict(files), layout.config, kinds=KINDS,
                                            releases=releases), "ttl")
-    files[SUMS] = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())).encode()
+    files[SUMS] = checksums_text({name: hashlib.sha256(data).hexdigest() for name, data in files.items()}).encode()
     wanted = set(KINDS.values())
     result.classes.update(o for _, p, o in graphs["full"] if p == RDF.type and o in wanted)
     step("serialise")

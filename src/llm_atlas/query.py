@@ -41,6 +41,11 @@ def read_checksums(dist: Path) -> dict[str, str]:
     return sums
 
 
+def checksums_text(digests: dict[str, str]) -> str:
+    """SHA256SUMS of file name -> SHA-256 hex digest: what :func:`read_checksums` reads."""
+    return "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
+
+
 class QueryError(Exception):
     """Anything that stops a query from giving results: refused, malformed, or failed."""
 

@@ -25,7 +25,8 @@ from pathlib import Path
 from llm_atlas.atlas import Layout
 from llm_atlas.releases import commits
 from llm_atlas.releases.describe import citation_cff
-from llm_atlas.releases.record import (SUMS, Release, ReleaseError, append_record, entity_iris, files_dir, find,
+from llm_atlas.query import SUMS, checksums_text
+from llm_atlas.releases.record import (Release, ReleaseError, append_record, entity_iris, files_dir, find,
                                        read_records, records_dir, version_key, versioned_name)
 
 CITATION = "CITATION.cff"
@@ -53,15 +54,14 @@ def release_files(version: str, dist: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != SUMS}
 
 
-def write_release_folder(folder: Path, files: dict[str, bytes]) -> None:
-    """Write the files and their SHA256SUMS into ``folder``, replacing what was there."""
+def write_release_folder(folder: Path, files: dict[str, bytes], digests: dict[str, str]) -> None:
+    """Write the files and their SHA256SUMS (``digests``) into ``folder``, replacing what was there."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    (folder / SUMS).write_text("".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in sorted(files.items())),
-                               encoding="utf-8")
+    (folder / SUMS).write_text(checksums_text(digests), encoding="utf-8")
 
 
 def check_new_version(releases: list[Release], version: str, date: str) -> None:
@@ -106,11 +106,10 @@ def make_release(layout: Layout, version: str, *, log=lambda message: None) -> M
         dist = commits.build_tree(tree, Path(work) / "dist", log=log)
         files = release_files(version, dist)
         iris = entity_iris((dist / "asserted.nt").read_bytes())
+    digests = {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}
     out = files_dir(layout) / version
-    write_release_folder(out, files)
-    release = Release(version, date, commit, built_with(),
-                      sha256={n: hashlib.sha256(d).hexdigest() for n, d in files.items()},
-                      sizes={n: len(d) for n, d in files.items()})
+    write_release_folder(out, files, digests)
+    release = Release(version, date, commit, built_with(), sha256=digests, sizes={n: len(d) for n, d in files.items()})
     append_record(folder, release, iris)
     releases.append(release)
     written = [folder / "releases.toml", folder / version / "iris.txt", root / CITATION]
@@ -188,5 +187,5 @@ def rebuild(layout: Layout, version: str, *, write: bool = True, log=lambda mess
     folder = None
     if not mismatched and write:
         folder = files_dir(layout) / version
-        write_release_folder(folder, files)
+        write_release_folder(folder, files, got)
     return Rebuilt(release, mismatched, folder)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from llm_atlas.atlas import Layout
 from llm_atlas.namespaces import BASE, ID
+from llm_atlas.query import checksums_text
 
 RECORD = "releases.toml"
 IRIS = "iris.txt"
-SUMS = "SHA256SUMS"
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEADER = """\
@@ -52,8 +52,8 @@ class Release:
         return version_iri(self.version)
 
     def sums_text(self) -> str:
-        """The release's SHA256SUMS (``sha256sum -c`` format), made from the record."""
-        return "".join(f"{digest}  {name}\n" for name, digest in sorted(self.sha256.items()))
+        """The release's SHA256SUMS, made from the record."""
+        return checksums_text(self.sha256)
 
 
 def version_key(version: str) -> tuple[int, int, int]:

@@ -31,7 +31,7 @@ from starlette.routing import Route
 from rdflib.namespace import DCAT, DCTERMS, SKOS
 
 from llm_atlas.namespaces import ATLAS, BASE, SPDX, curie
-from llm_atlas.releases.record import SUMS
+from llm_atlas.query import SUMS
 from llm_atlas.serve import negotiation, pages
 from llm_atlas.serve.results import write_graph
 
