@@ -32,6 +32,7 @@ DATASET = URIRef(BASE + "dataset")
 D = Namespace(BASE + "dataset#")
 CATALOG, SERVICE, PUBLISHER = D["catalog"], D["sparql"], D["publisher"]
 IANA = "https://www.iana.org/assignments/media-types/"
+MEDIA = {suffix: media for suffix, media in FORMATS.values()}  # ".ttl" -> "text/turtle"
 STUDY = URIRef("https://arxiv.org/abs/2509.25397")
 
 # The other dist/ graphs, each a dataset of its own: name -> (title, description, relation to the atlas).
@@ -151,11 +152,10 @@ def _companion(g: Graph, stem: str, license_, issued) -> URIRef:
 
 
 def _distribution(g: Graph, dataset, name: str, data: bytes, pub: dict, license_) -> None:
-    media = {suffix: media for suffix, media in FORMATS.values()}
     stem, suffix = name.rsplit(".", 1)
     node = D["dist-" + name.replace(".", "-")]
     url = URIRef(pub["base"] + "downloads/" + name)
-    media_type = URIRef(IANA + media["." + suffix])
+    media_type = URIRef(IANA + MEDIA["." + suffix])
     g.add((dataset, DCAT.distribution, node))
     g.add((node, RDF.type, DCAT.Distribution))
     g.add((node, DCTERMS.title, Literal(f"{stem} ({suffix})", lang="en")))

@@ -22,12 +22,9 @@ from llm_atlas import __version__
 from llm_atlas.namespaces import ATLAS, BASE, ONTOLOGY_IRI, SPDX
 from llm_atlas.releases.record import (VERSION, Release, dist_name, download_url, previous, version_key,
                                        versioned_name)
-from llm_atlas.serialize import FORMATS
 
 DCAT3 = Namespace(str(DCAT))  # hasVersion, isVersionOf, previousVersion, hasCurrentVersion, version: DCAT 3
 DATASET = URIRef(BASE + "dataset")
-MEDIA = {suffix: media for suffix, media in FORMATS.values()}
-IANA = "https://www.iana.org/assignments/media-types/"
 
 
 def current_release(files: dict[str, bytes], config: dict) -> Release:
@@ -112,6 +109,8 @@ def _dataset(g: Graph, node: URIRef, title: str, description: str, release: Rele
 
 
 def _distribution(g: Graph, owner: URIRef, release: Release, name: str, digest: str, pub: dict, *, dump: bool) -> None:
+    from llm_atlas.void import IANA, MEDIA
+
     dist = URIRef(f"{release.iri}#{name}")
     url = URIRef(download_url(release.version, name))
     suffix = "." + name.rsplit(".", 1)[1]
