@@ -92,9 +92,14 @@ def _jsonld_text(doc: dict) -> str:
     return f'{{\n "@context": {dump(doc["@context"])},\n "@graph": [\n  {nodes}\n ]\n}}\n'
 
 
-def _turtle(triples: list) -> bytes:
+def turtle(graph, prefixes: dict[str, str] = PREFIX_IRIS) -> bytes:
+    """Turtle of ``graph`` (rdflib triples) in the canonical order, with ``prefixes``."""
+    return _turtle(_sorted_triples(graph)[1], prefixes)
+
+
+def _turtle(triples: list, prefixes: dict[str, str] = PREFIX_IRIS) -> bytes:
     """Turtle with the prefix table (Oxigraph declares prefixes in hash order: sort them)."""
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS).decode()
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
     lines = text.splitlines(keepends=True)
     head = [line for line in lines if line.startswith("@prefix ")]
     return ("".join(sorted(head)) + "".join(lines[len(head):])).encode()

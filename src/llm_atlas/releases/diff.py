@@ -364,16 +364,11 @@ def changeset_triples(diff: Diff) -> list:
 
 def changeset(diff: Diff) -> str:
     """The changeset graph as Turtle (prefixes of the atlas and ``cs:``; statements in a stable order)."""
-    from llm_atlas.serialize import oxigraph_triples
+    from llm_atlas.serialize import turtle
 
-    lines = sorted(set(ox.serialize(oxigraph_triples(changeset_triples(diff)), format=ox.RdfFormat.N_TRIPLES)
-                       .decode().splitlines()))
-    ordered = list(ox.parse(("\n".join(lines) + "\n").encode() if lines else b"", format=ox.RdfFormat.N_TRIPLES))
     prefixes = PREFIX_IRIS | {"cs": str(CS), "change": changeset_base(diff) + "#"}
-    text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode()
-    head = [line for line in text.splitlines(keepends=True) if line.startswith("@prefix ")]
     comment = f"# Changeset from {diff.old} to {diff.new} ({'inferred' if diff.inferred else 'asserted'} facts)\n"
-    return comment + "".join(sorted(head)) + text[sum(map(len, head)):]
+    return comment + turtle(changeset_triples(diff), prefixes).decode()
 
 
 def apply_changeset(triples: set, changes) -> set:
