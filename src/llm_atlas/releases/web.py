@@ -31,7 +31,7 @@ from starlette.routing import Route
 from rdflib.namespace import DCAT, DCTERMS, SKOS
 
 from llm_atlas.namespaces import ATLAS, BASE, SPDX, curie
-from llm_atlas.query import SUMS
+from llm_atlas.query import SUMS, read_checksums
 from llm_atlas.serve import negotiation, pages
 from llm_atlas.serve.results import write_graph
 
@@ -175,12 +175,8 @@ class RetiredIRIs:
         entity = self.atlas.site.entity(gone.iri)
         return self.atlas.render("retired.html", status=410, title=f"Gone: {gone.label}", gone=gone, entity=entity,
                                  replacement_path="",
-                                 data_base=pages.data_path(gone.iri, ""), formats=[(k, s) for k, s, _ in _formats()],
+                                 data_base=pages.data_path(gone.iri, ""), formats=[(k, s) for k, s, _ in negotiation.GRAPH_FILES],
                                  headers={"Vary": "Accept"})
-
-
-def _formats():
-    return [(key, negotiation.SUFFIX[key], types[0]) for key, types in negotiation.TABLE["graph"].items()]
 
 
 # --- routes -----------------------------------------------------------------------------------
@@ -233,7 +229,7 @@ def routes(atlas) -> list[Route]:
             raise HTTPException(404, f"no file {name} of release {version} on this server; see /releases "
                                      f"(a maintainer restores a release's files with `llm-atlas rebuild {version}`)")
         suffix = "." + name.rpartition(".")[2]
-        media = next((negotiation.TABLE["graph"][k][0] for k, s in negotiation.SUFFIX.items() if s == suffix), "text/plain")
+        media = next((mt for _, s, mt in negotiation.GRAPH_FILES if s == suffix), "text/plain")
         return FileResponse(path, media_type=media)
 
     def diff_page(request: Request) -> Response:
@@ -275,10 +271,9 @@ def routes(atlas) -> list[Route]:
 
 def _listed(folder: Path, name: str) -> bool:
     """A release file is served only if the release's SHA256SUMS lists it (no other path is reachable)."""
-    sums = folder / SUMS
-    if not sums.is_file():
+    if not (folder / SUMS).is_file():
         return False
-    return name == SUMS or any(line.split("  ", 1)[-1] == name for line in sums.read_text(encoding="utf-8").splitlines())
+    return name == SUMS or name in read_checksums(folder)
 
 
 def _diff_view(diff) -> list[dict]:
@@ -319,9 +314,9 @@ def export_static(site, dist: Path, *, render, write, site_url: str = "/") -> li
         kind, slug = path.split("/")[1:3]
         render(path, "retired.html", title=f"Gone: {gone.label}", gone=gone, entity=site.entity(gone.iri),
                replacement_path=pages.site_path(gone.replaced_by) if gone.replaced_by else "",
-               data_base=pages.data_path(gone.iri, ""), formats=[(k, s) for k, s, _ in _formats()])
+               data_base=pages.data_path(gone.iri, ""), formats=[(k, s) for k, s, _ in negotiation.GRAPH_FILES])
         triples = site.rdf(gone.iri)
-        for key, suffix, _ in _formats():
+        for key, suffix, _ in negotiation.GRAPH_FILES:
             write(pages.data_path(gone.iri, suffix), write_graph(triples, key))
         name = re.escape(f"{kind}/{slug}")
         if gone.replaced_by:
@@ -340,7 +335,7 @@ def export_static(site, dist: Path, *, render, write, site_url: str = "/") -> li
     for version in versions:
         files = folder / version.version
         if (files / SUMS).is_file():  # the release's own list of its files
-            for name in [SUMS] + [line.split("  ", 1)[1] for line in (files / SUMS).read_text(encoding="utf-8").splitlines()]:
+            for name in [SUMS, *read_checksums(files)]:
                 write(f"downloads/{version.version}/{name}", (files / name).read_bytes())
         if version.previous and (folder / version.previous).is_dir() and (folder / version.version).is_dir():
             diff = compare(folder_side(folder / version.previous), folder_side(folder / version.version))

@@ -40,7 +40,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-GRAPH_FORMATS = [(key, negotiation.SUFFIX[key], types[0]) for key, types in negotiation.TABLE["graph"].items()]
 SUFFIX_FORMAT = {suffix: key for key, suffix in negotiation.SUFFIX.items()}
 DOWNLOAD_FORMATS = {"results": ("json", "csv", "tsv", "xml"), "graph": ("ttl", "nt", "jsonld", "rdf")}
 MAX_SEARCH_CHARS = 200
@@ -126,7 +125,7 @@ def _answer(answer: Answer) -> Response:
 def _alternates(iri: str) -> str:
     """The ``Link`` header naming a resource's page and data documents."""
     links = [f'</{pages.site_path(iri)}>; rel="alternate"; type="text/html"']
-    links += [f'</{pages.data_path(iri, suffix)}>; rel="alternate"; type="{mt}"' for _, suffix, mt in GRAPH_FORMATS]
+    links += [f'</{pages.data_path(iri, suffix)}>; rel="alternate"; type="{mt}"' for _, suffix, mt in negotiation.GRAPH_FILES]
     return ", ".join(links)
 
 
@@ -171,7 +170,7 @@ def create_app(atlas: Atlas) -> Starlette:
         if entity is None:
             raise HTTPException(404, f"no entity {kind}/{slug} in the atlas")
         data_base = pages.data_path(iri, "")
-        return atlas.render("entity.html", title=entity.label, entity=entity, formats=GRAPH_FORMATS,
+        return atlas.render("entity.html", title=entity.label, entity=entity, formats=negotiation.GRAPH_FILES,
                             data_base=data_base, neighbourhood=atlas.networks.neighbourhood(iri),
                             headers={"Link": _alternates(iri)})
 

@@ -21,7 +21,6 @@ from llm_atlas.serve.results import write_graph
 from llm_atlas.serve.workers import Job, Limits, execute
 
 STATIC = Path(__file__).parent / "static"
-GRAPH_FORMATS = [(key, negotiation.SUFFIX[key], types[0]) for key, types in negotiation.TABLE["graph"].items()]
 
 
 def htaccess(site_url: str = "/", first=()) -> str:
@@ -46,7 +45,7 @@ def htaccess(site_url: str = "/", first=()) -> str:
     ]
     patterns = {"ttl": r"text/turtle|application/x-turtle", "nt": r"application/n-triples",
                 "jsonld": r"application/ld\+json", "rdf": r"application/rdf\+xml"}
-    for key, suffix, _ in GRAPH_FORMATS:
+    for key, suffix, _ in negotiation.GRAPH_FILES:
         lines += [f"RewriteCond %{{HTTP_ACCEPT}} ({patterns[key]})",
                   rf"RewriteRule ^id/([a-z]+)/([A-Za-z0-9._-]+)$ {site}data/$1/$2{suffix} [R=303,L]"]
     lines += [rf"RewriteRule ^id/([a-z]+)/([A-Za-z0-9._-]+)$ {site}page/$1/$2.html [R=303,L]", ""]
@@ -101,10 +100,10 @@ def export_site(dist: Path, out: Path, *, config: dict, queries: Path | None = N
         entity = site.entity(iri)
         if entity is None:
             continue
-        render(path, "entity.html", title=entity.label, entity=entity, formats=GRAPH_FORMATS,
+        render(path, "entity.html", title=entity.label, entity=entity, formats=negotiation.GRAPH_FILES,
                data_base=pages.data_path(iri, ""), neighbourhood=networks.neighbourhood(iri))
         triples = site.rdf(iri)
-        for key, suffix, _ in GRAPH_FORMATS:
+        for key, suffix, _ in negotiation.GRAPH_FILES:
             write(pages.data_path(iri, suffix), write_graph(triples, key))
     for which, title in (("ontology", "The LLM Atlas ontology"), ("vocab", "The LLM Atlas vocabularies (SKOS)")):
         namespace = pages.ONTOLOGY_IRI + "#" if which == "ontology" else pages.VOCAB_IRI + "#"

@@ -52,6 +52,8 @@ ALIASES: dict[str, dict[str, str]] = {
 
 # File suffix of each graph format, for /data/… URLs and downloads.
 SUFFIX = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "rdf": ".rdf"}
+# (format key, file suffix, media type) of each RDF format an entity's data is offered in.
+GRAPH_FILES = [(key, SUFFIX[key], types[0]) for key, types in TABLE["graph"].items()]
 
 
 def media_type(kind: str, key: str) -> str:
