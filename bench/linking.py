@@ -37,7 +37,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from llm_atlas.lookup import DATASETS  # noqa: E402
 from llm_atlas.namespaces import ID, curie  # noqa: E402
-from llm_atlas.query import load_store  # noqa: E402
+from llm_atlas.query import DEFAULT_GRAPH_FILE, load_store  # noqa: E402
 from llm_atlas.reconcile import Reconciler  # noqa: E402
 
 NAMES = ROOT / "bench" / "linking-names.tsv"
@@ -144,7 +144,7 @@ def main(argv=None) -> int:
     if args.graph:
         store, source_name = graph_store(args.graph), f"{args.graph} (asserted, unbuilt)"
     else:
-        if not (args.dist / "full.nt").exists():
+        if not (args.dist / DEFAULT_GRAPH_FILE).exists():
             print(f"error: {args.dist} holds no build; run `llm-atlas build` or give --dist or --graph", file=sys.stderr)
             return 2
         store, source_name = load_store(args.dist), str(args.dist)
@@ -154,7 +154,7 @@ def main(argv=None) -> int:
     seconds = time.perf_counter() - start
     sys.stdout.write(report(m, source_name, seconds, reconciler.index.counts(), args.show))
     if args.json:
-        args.json.write_text(json.dumps({k: v for k, v in m.items()}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        args.json.write_text(json.dumps(m, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 
