@@ -93,3 +93,19 @@ def test_a_failed_build_leaves_the_previous_dist_untouched(tmp_path, fixture_dis
     assert "model:beta-1b" in failed.value.report and "atlas:developedBy" in failed.value.report
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "graph"], "no staging folder left behind"
+
+
+def test_a_loaded_store_keeps_the_published_blank_node_labels(fixture_dist):
+    """Pages show blank nodes (OWL lists of the ontology) by label: every load must give the
+    labels the published full.nt has, not new random ones."""
+    from llm_atlas.query import load_store
+
+    import pyoxigraph as ox
+
+    def labels(store) -> set[str]:
+        return {q.subject.value for q in store if isinstance(q.subject, ox.BlankNode)}
+
+    published = {line.split(" ", 1)[0][2:] for nt in fixture_dist.glob("*.nt")
+                 for line in nt.read_text().splitlines() if line.startswith("_:")}
+    assert any(label.startswith("ontology") for label in published), "the ontology has OWL lists"
+    assert labels(load_store(fixture_dist)) == labels(load_store(fixture_dist)) == published

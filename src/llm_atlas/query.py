@@ -53,11 +53,18 @@ class QueryError(Exception):
 def load_store(dist: Path, store: ox.Store | None = None) -> ox.Store:
     """An Oxigraph store (in memory unless given) holding a built ``dist/``."""
     store = store if store is not None else ox.Store()
-    store.bulk_load(path=str(dist / DEFAULT_GRAPH_FILE), format=ox.RdfFormat.N_TRIPLES)
+    _load(store, dist / DEFAULT_GRAPH_FILE, ox.DefaultGraph())
     for graph, name in GRAPHS.items():
         if (dist / name).exists():
-            store.bulk_load(path=str(dist / name), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+            _load(store, dist / name, ox.NamedNode(graph))
     return store
+
+
+def _load(store: ox.Store, path: Path, graph) -> None:
+    # ox.parse keeps the files' blank-node labels (`_:ontologylineageb0`); Store.bulk_load renames
+    # them at random on every load, which made pages and answers differ between two loads.
+    triples = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
 def is_built(layout: Layout) -> bool:
