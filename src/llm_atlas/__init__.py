@@ -1,3 +1,3 @@
 """LLM Atlas: a linked-data knowledge graph of the open LLM ecosystem."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
