@@ -14,6 +14,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import URIRef
+
 from llm_atlas.atlas import Layout
 from llm_atlas.releases.publish import make_release
 from llm_atlas.releases.retire import retire
@@ -105,3 +107,11 @@ def clone(history: History, dest: Path) -> Path:
     git(history.repo.parent, "clone", "-q", str(history.repo), str(dest))
     shutil.copytree(history.repo / "releases-dist", dest / "releases-dist")
     return dest
+
+
+def unrecorded_build_version(recorded) -> set:
+    """The version the running code builds (``__version__``) is described too while no release
+    records it (releases/describe.py): expected beside the fixture's releases after a bump."""
+    from llm_atlas import __version__
+
+    return set() if __version__ in recorded else {URIRef(f"https://w3id.org/llm-atlas/dataset/{__version__}")}
