@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -15,6 +16,7 @@ from rdflib.namespace import OWL, VOID
 from llm_atlas.atlas import Layout
 from llm_atlas.build import GRAPHS, BuildFailed, build
 from llm_atlas.namespaces import ATLAS, ONTOLOGY_IRI
+from llm_atlas.query import load_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
@@ -98,10 +100,6 @@ def test_a_failed_build_leaves_the_previous_dist_untouched(tmp_path, fixture_dis
 def test_a_loaded_store_keeps_the_published_blank_node_labels(fixture_dist):
     """Pages show blank nodes (OWL lists of the ontology) by label: every load must give the
     labels the published full.nt has, not new random ones."""
-    from llm_atlas.query import load_store
-
-    import pyoxigraph as ox
-
     def labels(store) -> set[str]:
         return {q.subject.value for q in store if isinstance(q.subject, ox.BlankNode)}
 
